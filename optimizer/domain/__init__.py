@@ -1,0 +1,1 @@
+"""Domain types, validation and plan files: the part every stage shares."""

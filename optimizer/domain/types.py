@@ -1,0 +1,410 @@
+"""Domain types of an event plan and of what the optimiser derives from it.
+
+Plain frozen dataclasses with no protobuf, grpc, ortools or simpy imports, so every stage can be
+used and tested on its own. Times are integer minutes from the start of the planning horizon;
+``Minutes`` names that unit. Converters to and from protobuf messages live in ``optimizer.rpc``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import NewType
+
+Minutes = int
+ZoneId = NewType("ZoneId", str)
+GateId = NewType("GateId", str)
+PostId = NewType("PostId", str)
+OfficerTypeId = NewType("OfficerTypeId", str)
+
+
+class Ring(enum.Enum):
+    CORE = "core"
+    INNER = "inner"
+    OUTER = "outer"
+
+
+class ScreeningLevel(enum.Enum):
+    TICKET_ONLY = "ticket_only"
+    METAL_DETECTOR = "metal_detector"
+    BAG_CHECK = "bag_check"
+    REAL_NAME_ID = "real_name_id"
+
+
+class PostKind(enum.Enum):
+    SCREENING = "screening"
+    FIXED = "fixed"
+    PATROL = "patrol"
+    RAPID_RESPONSE = "rapid_response"
+    TRAFFIC = "traffic"
+    COMMAND = "command"
+
+
+class WaveShape(enum.Enum):
+    NORMAL = "normal"
+    UNIFORM = "uniform"
+    TRIANGULAR = "triangular"
+    PER_SLOT = "per_slot"
+
+
+class RiskLevel(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+class SolveStatus(enum.Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+class ObjectiveTerm(enum.Enum):
+    HEADCOUNT = "headcount"
+    OFFICER_HOURS = "officer_hours"
+
+
+@dataclass(frozen=True)
+class TimeGrid:
+    slot_min: Minutes
+    horizon_min: Minutes
+    start_time: str = ""
+
+    @property
+    def n_slots(self) -> int:
+        return self.horizon_min // self.slot_min
+
+    def slot_start(self, slot: int) -> Minutes:
+        return slot * self.slot_min
+
+    def slot_of(self, minute: float) -> int:
+        """Slot holding ``minute``; the horizon's end falls in the last slot."""
+        return min(int(minute // self.slot_min), self.n_slots - 1)
+
+    def slots_in(self, start_min: Minutes, end_min: Minutes) -> range:
+        """Slots that overlap [start_min, end_min)."""
+        first = max(0, start_min // self.slot_min)
+        last = min(self.n_slots, -(-end_min // self.slot_min))
+        return range(first, last)
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    start_min: Minutes
+    end_min: Minutes
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: ZoneId
+    name: str
+    ring: Ring
+    area_m2: float
+
+
+@dataclass(frozen=True)
+class Gate:
+    id: GateId
+    zone_id: ZoneId
+    lanes: int
+    officers_per_lane: int
+    screening_level: ScreeningLevel
+    service_mean_s: float
+    service_cv: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Post:
+    id: PostId
+    kind: PostKind
+    zone_id: ZoneId
+    officer_type: OfficerTypeId
+    active_start_min: Minutes
+    active_end_min: Minutes
+    min_officers: int = 0
+    gate_id: GateId | None = None
+    attendees_per_officer: float = 0.0
+
+
+@dataclass(frozen=True)
+class Wave:
+    name: str
+    shape: WaveShape
+    share: float
+    start_min: Minutes
+    end_min: Minutes
+    peak_min: Minutes = 0
+    sd_min: float = 0.0
+    slot_weights: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrowdForecast:
+    attendance: int
+    arrival_waves: tuple[Wave, ...]
+    egress_waves: tuple[Wave, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hazard:
+    name: str
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class RiskTargets:
+    """What the risk level demands. See ``optimizer.risk`` for the defaults and their sources."""
+
+    wait_target_min: float
+    wait_quantile: float
+    attendees_per_officer: float
+    density_warning: float
+    density_critical: float
+    reserve_share: float
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Risk as the planner gave it: a level, or hazards to derive it from, plus target overrides.
+
+    Overrides hold only the targets the planner set; 0 means "take the level's default".
+    """
+
+    level: RiskLevel | None
+    hazards: tuple[Hazard, ...] = ()
+    overrides: RiskTargets | None = None
+
+
+@dataclass(frozen=True)
+class OfficerType:
+    id: OfficerTypeId
+    name: str
+    can_cover: tuple[OfficerTypeId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Supply:
+    """``count`` anonymous officers of one type, available in [available_start_min, available_end_min)."""
+
+    officer_type: OfficerTypeId
+    count: int
+    available_start_min: Minutes
+    available_end_min: Minutes
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: str
+    officer_type: OfficerTypeId
+    available_start_min: Minutes
+    available_end_min: Minutes
+
+
+@dataclass(frozen=True)
+class OfficerPool:
+    types: tuple[OfficerType, ...]
+    supply: tuple[Supply, ...] = ()
+    officers: tuple[Officer, ...] = ()
+
+    def covers(self, officer_type: OfficerTypeId) -> tuple[OfficerTypeId, ...]:
+        """Post types an officer of ``officer_type`` may fill: its own first, then substitutes."""
+        for t in self.types:
+            if t.id == officer_type:
+                return (t.id, *(c for c in t.can_cover if c != t.id))
+        return (officer_type,)
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    min_shift_min: Minutes
+    break_min: Minutes
+
+
+@dataclass(frozen=True)
+class LabourRules:
+    min_shift_min: Minutes = 240
+    max_shift_min: Minutes = 720
+    shift_step_min: Minutes = 60
+    start_step_min: Minutes = 15
+    break_rules: tuple[BreakRule, ...] = (
+        BreakRule(240, 30),
+        BreakRule(360, 35),
+        BreakRule(420, 40),
+        BreakRule(480, 45),
+        BreakRule(540, 50),
+        BreakRule(600, 60),
+    )
+    break_window_start_min: Minutes = 180
+    break_window_end_min: Minutes = 360
+
+    def break_for(self, length_min: Minutes) -> Minutes:
+        """Break length of a shift of ``length_min``: the rule with the largest threshold it reaches."""
+        best = 0
+        for rule in sorted(self.break_rules, key=lambda r: r.min_shift_min):
+            if length_min >= rule.min_shift_min:
+                best = rule.break_min
+        return best
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    name: str
+    grid: TimeGrid
+    zones: tuple[Zone, ...]
+    gates: tuple[Gate, ...]
+    posts: tuple[Post, ...]
+    crowd: CrowdForecast
+    risk: Risk
+    pool: OfficerPool
+    labour: LabourRules = field(default_factory=LabourRules)
+    objective: tuple[ObjectiveTerm, ...] = (ObjectiveTerm.HEADCOUNT, ObjectiveTerm.OFFICER_HOURS)
+    phases: tuple[Phase, ...] = ()
+
+    def zone(self, zone_id: str) -> Zone:
+        return next(z for z in self.zones if z.id == zone_id)
+
+    def gate(self, gate_id: str) -> Gate:
+        return next(g for g in self.gates if g.id == gate_id)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    seed: int = 0
+    replications: int = 10
+    time_limit_s: float = 30.0
+    workers: int = 1
+
+
+# ---- what the stages derive ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Officers of ``officer_type`` needed at ``post_id`` in each slot, with the reason per slot."""
+
+    post_id: PostId
+    officer_type: OfficerTypeId
+    officers: tuple[int, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stint:
+    post_id: PostId
+    start_min: Minutes
+    end_min: Minutes
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One officer's duty: [start_min, end_min) with a break [break_start_min, break_end_min)."""
+
+    officer_id: str
+    officer_type: OfficerTypeId
+    start_min: Minutes
+    end_min: Minutes
+    break_start_min: Minutes
+    break_end_min: Minutes
+    stints: tuple[Stint, ...] = ()
+
+    @property
+    def working_min(self) -> Minutes:
+        return self.end_min - self.start_min - (self.break_end_min - self.break_start_min)
+
+    def works_at(self, minute: Minutes) -> bool:
+        return self.start_min <= minute < self.end_min and not (
+            self.break_start_min <= minute < self.break_end_min
+        )
+
+
+@dataclass(frozen=True)
+class TypeHeadcount:
+    officer_type: OfficerTypeId
+    headcount: int
+    lower_bound: int
+    available: int
+    officer_minutes: int
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    officer_type: OfficerTypeId
+    start_min: Minutes
+    end_min: Minutes
+    officers: int
+
+
+@dataclass(frozen=True)
+class Roster:
+    status: SolveStatus
+    shifts: tuple[Shift, ...]
+    headcount: int
+    lower_bound: int
+    officer_minutes: int
+    officer_minutes_lower_bound: int
+    by_type: tuple[TypeHeadcount, ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
+
+    @property
+    def gap(self) -> float:
+        return 0.0 if self.headcount == 0 else (self.headcount - self.lower_bound) / self.headcount
+
+
+@dataclass(frozen=True)
+class GateSlotStats:
+    """One gate over the slots of the horizon; arrays are indexed by slot."""
+
+    gate_id: GateId
+    arrivals_mean: tuple[float, ...]
+    lanes_open: tuple[int, ...]
+    wait_mean_min: tuple[float, ...]
+    # Wait at the target quantile over attendees arriving in the slot, pooled over replications.
+    wait_quantile_min: tuple[float, ...]
+    queue_max: tuple[float, ...]
+    utilisation: tuple[float, ...]
+    # Share of replications in which every slot met the wait target (1.0 when all did).
+    replications_met: float = 1.0
+
+
+@dataclass(frozen=True)
+class ZoneSlotStats:
+    zone_id: ZoneId
+    occupancy_mean: tuple[float, ...]
+    occupancy_max: tuple[float, ...]
+    density_max: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    replications: int
+    seed: int
+    attendees_simulated: int
+    gates: tuple[GateSlotStats, ...]
+    zones: tuple[ZoneSlotStats, ...]
+
+    def gate(self, gate_id: str) -> GateSlotStats:
+        return next(g for g in self.gates if g.gate_id == gate_id)
+
+    def zone(self, zone_id: str) -> ZoneSlotStats:
+        return next(z for z in self.zones if z.zone_id == zone_id)
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One risk target, checked by re-simulating the event with the roster on duty."""
+
+    name: str
+    target: str
+    value: float
+    unit: str
+    met: bool
+    replications_met: float
+    detail: str = ""

@@ -1,0 +1,324 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Ring(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RING_UNSPECIFIED: _ClassVar[Ring]
+    RING_CORE: _ClassVar[Ring]
+    RING_INNER: _ClassVar[Ring]
+    RING_OUTER: _ClassVar[Ring]
+
+class ScreeningLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SCREENING_LEVEL_UNSPECIFIED: _ClassVar[ScreeningLevel]
+    SCREENING_LEVEL_TICKET_ONLY: _ClassVar[ScreeningLevel]
+    SCREENING_LEVEL_METAL_DETECTOR: _ClassVar[ScreeningLevel]
+    SCREENING_LEVEL_BAG_CHECK: _ClassVar[ScreeningLevel]
+    SCREENING_LEVEL_REAL_NAME_ID: _ClassVar[ScreeningLevel]
+
+class PostKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POST_KIND_UNSPECIFIED: _ClassVar[PostKind]
+    POST_KIND_SCREENING: _ClassVar[PostKind]
+    POST_KIND_FIXED: _ClassVar[PostKind]
+    POST_KIND_PATROL: _ClassVar[PostKind]
+    POST_KIND_RAPID_RESPONSE: _ClassVar[PostKind]
+    POST_KIND_TRAFFIC: _ClassVar[PostKind]
+    POST_KIND_COMMAND: _ClassVar[PostKind]
+
+class WaveShape(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WAVE_SHAPE_UNSPECIFIED: _ClassVar[WaveShape]
+    WAVE_SHAPE_NORMAL: _ClassVar[WaveShape]
+    WAVE_SHAPE_UNIFORM: _ClassVar[WaveShape]
+    WAVE_SHAPE_TRIANGULAR: _ClassVar[WaveShape]
+    WAVE_SHAPE_PER_SLOT: _ClassVar[WaveShape]
+
+class RiskLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RISK_LEVEL_UNSPECIFIED: _ClassVar[RiskLevel]
+    RISK_LEVEL_LOW: _ClassVar[RiskLevel]
+    RISK_LEVEL_MEDIUM: _ClassVar[RiskLevel]
+    RISK_LEVEL_HIGH: _ClassVar[RiskLevel]
+
+class ObjectiveTerm(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OBJECTIVE_TERM_UNSPECIFIED: _ClassVar[ObjectiveTerm]
+    OBJECTIVE_TERM_HEADCOUNT: _ClassVar[ObjectiveTerm]
+    OBJECTIVE_TERM_OFFICER_HOURS: _ClassVar[ObjectiveTerm]
+RING_UNSPECIFIED: Ring
+RING_CORE: Ring
+RING_INNER: Ring
+RING_OUTER: Ring
+SCREENING_LEVEL_UNSPECIFIED: ScreeningLevel
+SCREENING_LEVEL_TICKET_ONLY: ScreeningLevel
+SCREENING_LEVEL_METAL_DETECTOR: ScreeningLevel
+SCREENING_LEVEL_BAG_CHECK: ScreeningLevel
+SCREENING_LEVEL_REAL_NAME_ID: ScreeningLevel
+POST_KIND_UNSPECIFIED: PostKind
+POST_KIND_SCREENING: PostKind
+POST_KIND_FIXED: PostKind
+POST_KIND_PATROL: PostKind
+POST_KIND_RAPID_RESPONSE: PostKind
+POST_KIND_TRAFFIC: PostKind
+POST_KIND_COMMAND: PostKind
+WAVE_SHAPE_UNSPECIFIED: WaveShape
+WAVE_SHAPE_NORMAL: WaveShape
+WAVE_SHAPE_UNIFORM: WaveShape
+WAVE_SHAPE_TRIANGULAR: WaveShape
+WAVE_SHAPE_PER_SLOT: WaveShape
+RISK_LEVEL_UNSPECIFIED: RiskLevel
+RISK_LEVEL_LOW: RiskLevel
+RISK_LEVEL_MEDIUM: RiskLevel
+RISK_LEVEL_HIGH: RiskLevel
+OBJECTIVE_TERM_UNSPECIFIED: ObjectiveTerm
+OBJECTIVE_TERM_HEADCOUNT: ObjectiveTerm
+OBJECTIVE_TERM_OFFICER_HOURS: ObjectiveTerm
+
+class EventPlan(_message.Message):
+    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_GRID_FIELD_NUMBER: _ClassVar[int]
+    PHASES_FIELD_NUMBER: _ClassVar[int]
+    ZONES_FIELD_NUMBER: _ClassVar[int]
+    GATES_FIELD_NUMBER: _ClassVar[int]
+    POSTS_FIELD_NUMBER: _ClassVar[int]
+    CROWD_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    LABOUR_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    time_grid: TimeGrid
+    phases: _containers.RepeatedCompositeFieldContainer[Phase]
+    zones: _containers.RepeatedCompositeFieldContainer[Zone]
+    gates: _containers.RepeatedCompositeFieldContainer[Gate]
+    posts: _containers.RepeatedCompositeFieldContainer[Post]
+    crowd: CrowdForecast
+    risk: Risk
+    pool: OfficerPool
+    labour: LabourRules
+    objective: Objective
+    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ...) -> None: ...
+
+class TimeGrid(_message.Message):
+    __slots__ = ("start_time", "slot_min", "horizon_min")
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    SLOT_MIN_FIELD_NUMBER: _ClassVar[int]
+    HORIZON_MIN_FIELD_NUMBER: _ClassVar[int]
+    start_time: str
+    slot_min: int
+    horizon_min: int
+    def __init__(self, start_time: _Optional[str] = ..., slot_min: _Optional[int] = ..., horizon_min: _Optional[int] = ...) -> None: ...
+
+class Phase(_message.Message):
+    __slots__ = ("name", "start_min", "end_min")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    START_MIN_FIELD_NUMBER: _ClassVar[int]
+    END_MIN_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    start_min: int
+    end_min: int
+    def __init__(self, name: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ...) -> None: ...
+
+class Zone(_message.Message):
+    __slots__ = ("id", "name", "ring", "area_m2")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RING_FIELD_NUMBER: _ClassVar[int]
+    AREA_M2_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    ring: Ring
+    area_m2: float
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., ring: _Optional[_Union[Ring, str]] = ..., area_m2: _Optional[float] = ...) -> None: ...
+
+class Gate(_message.Message):
+    __slots__ = ("id", "zone_id", "lanes", "officers_per_lane", "screening_level", "service_mean_s", "service_cv", "share")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    LANES_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_PER_LANE_FIELD_NUMBER: _ClassVar[int]
+    SCREENING_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_MEAN_S_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CV_FIELD_NUMBER: _ClassVar[int]
+    SHARE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    zone_id: str
+    lanes: int
+    officers_per_lane: int
+    screening_level: ScreeningLevel
+    service_mean_s: float
+    service_cv: float
+    share: float
+    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., lanes: _Optional[int] = ..., officers_per_lane: _Optional[int] = ..., screening_level: _Optional[_Union[ScreeningLevel, str]] = ..., service_mean_s: _Optional[float] = ..., service_cv: _Optional[float] = ..., share: _Optional[float] = ...) -> None: ...
+
+class Post(_message.Message):
+    __slots__ = ("id", "kind", "zone_id", "officer_type", "active_start_min", "active_end_min", "min_officers", "gate_id", "attendees_per_officer")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_START_MIN_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTENDEES_PER_OFFICER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: PostKind
+    zone_id: str
+    officer_type: str
+    active_start_min: int
+    active_end_min: int
+    min_officers: int
+    gate_id: str
+    attendees_per_officer: float
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., zone_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., active_start_min: _Optional[int] = ..., active_end_min: _Optional[int] = ..., min_officers: _Optional[int] = ..., gate_id: _Optional[str] = ..., attendees_per_officer: _Optional[float] = ...) -> None: ...
+
+class Wave(_message.Message):
+    __slots__ = ("name", "shape", "share", "start_min", "end_min", "peak_min", "sd_min", "slot_weights")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SHAPE_FIELD_NUMBER: _ClassVar[int]
+    SHARE_FIELD_NUMBER: _ClassVar[int]
+    START_MIN_FIELD_NUMBER: _ClassVar[int]
+    END_MIN_FIELD_NUMBER: _ClassVar[int]
+    PEAK_MIN_FIELD_NUMBER: _ClassVar[int]
+    SD_MIN_FIELD_NUMBER: _ClassVar[int]
+    SLOT_WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    shape: WaveShape
+    share: float
+    start_min: int
+    end_min: int
+    peak_min: int
+    sd_min: float
+    slot_weights: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, name: _Optional[str] = ..., shape: _Optional[_Union[WaveShape, str]] = ..., share: _Optional[float] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., peak_min: _Optional[int] = ..., sd_min: _Optional[float] = ..., slot_weights: _Optional[_Iterable[float]] = ...) -> None: ...
+
+class CrowdForecast(_message.Message):
+    __slots__ = ("attendance", "arrival_waves", "egress_waves")
+    ATTENDANCE_FIELD_NUMBER: _ClassVar[int]
+    ARRIVAL_WAVES_FIELD_NUMBER: _ClassVar[int]
+    EGRESS_WAVES_FIELD_NUMBER: _ClassVar[int]
+    attendance: int
+    arrival_waves: _containers.RepeatedCompositeFieldContainer[Wave]
+    egress_waves: _containers.RepeatedCompositeFieldContainer[Wave]
+    def __init__(self, attendance: _Optional[int] = ..., arrival_waves: _Optional[_Iterable[_Union[Wave, _Mapping]]] = ..., egress_waves: _Optional[_Iterable[_Union[Wave, _Mapping]]] = ...) -> None: ...
+
+class Hazard(_message.Message):
+    __slots__ = ("name", "likelihood", "impact")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LIKELIHOOD_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    likelihood: int
+    impact: int
+    def __init__(self, name: _Optional[str] = ..., likelihood: _Optional[int] = ..., impact: _Optional[int] = ...) -> None: ...
+
+class RiskTargets(_message.Message):
+    __slots__ = ("wait_target_min", "wait_quantile", "attendees_per_officer", "density_warning", "density_critical", "reserve_share")
+    WAIT_TARGET_MIN_FIELD_NUMBER: _ClassVar[int]
+    WAIT_QUANTILE_FIELD_NUMBER: _ClassVar[int]
+    ATTENDEES_PER_OFFICER_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_WARNING_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_CRITICAL_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_SHARE_FIELD_NUMBER: _ClassVar[int]
+    wait_target_min: float
+    wait_quantile: float
+    attendees_per_officer: float
+    density_warning: float
+    density_critical: float
+    reserve_share: float
+    def __init__(self, wait_target_min: _Optional[float] = ..., wait_quantile: _Optional[float] = ..., attendees_per_officer: _Optional[float] = ..., density_warning: _Optional[float] = ..., density_critical: _Optional[float] = ..., reserve_share: _Optional[float] = ...) -> None: ...
+
+class Risk(_message.Message):
+    __slots__ = ("level", "hazards", "targets")
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    HAZARDS_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    level: RiskLevel
+    hazards: _containers.RepeatedCompositeFieldContainer[Hazard]
+    targets: RiskTargets
+    def __init__(self, level: _Optional[_Union[RiskLevel, str]] = ..., hazards: _Optional[_Iterable[_Union[Hazard, _Mapping]]] = ..., targets: _Optional[_Union[RiskTargets, _Mapping]] = ...) -> None: ...
+
+class OfficerType(_message.Message):
+    __slots__ = ("id", "name", "can_cover")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CAN_COVER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    can_cover: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., can_cover: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Supply(_message.Message):
+    __slots__ = ("officer_type", "count", "available_start_min", "available_end_min")
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_START_MIN_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    officer_type: str
+    count: int
+    available_start_min: int
+    available_end_min: int
+    def __init__(self, officer_type: _Optional[str] = ..., count: _Optional[int] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ...) -> None: ...
+
+class Officer(_message.Message):
+    __slots__ = ("id", "officer_type", "available_start_min", "available_end_min")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_START_MIN_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    officer_type: str
+    available_start_min: int
+    available_end_min: int
+    def __init__(self, id: _Optional[str] = ..., officer_type: _Optional[str] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ...) -> None: ...
+
+class OfficerPool(_message.Message):
+    __slots__ = ("types", "supply", "officers")
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    types: _containers.RepeatedCompositeFieldContainer[OfficerType]
+    supply: _containers.RepeatedCompositeFieldContainer[Supply]
+    officers: _containers.RepeatedCompositeFieldContainer[Officer]
+    def __init__(self, types: _Optional[_Iterable[_Union[OfficerType, _Mapping]]] = ..., supply: _Optional[_Iterable[_Union[Supply, _Mapping]]] = ..., officers: _Optional[_Iterable[_Union[Officer, _Mapping]]] = ...) -> None: ...
+
+class BreakRule(_message.Message):
+    __slots__ = ("min_shift_min", "break_min")
+    MIN_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
+    BREAK_MIN_FIELD_NUMBER: _ClassVar[int]
+    min_shift_min: int
+    break_min: int
+    def __init__(self, min_shift_min: _Optional[int] = ..., break_min: _Optional[int] = ...) -> None: ...
+
+class LabourRules(_message.Message):
+    __slots__ = ("min_shift_min", "max_shift_min", "shift_step_min", "start_step_min", "break_rules", "break_window_start_min", "break_window_end_min")
+    MIN_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
+    SHIFT_STEP_MIN_FIELD_NUMBER: _ClassVar[int]
+    START_STEP_MIN_FIELD_NUMBER: _ClassVar[int]
+    BREAK_RULES_FIELD_NUMBER: _ClassVar[int]
+    BREAK_WINDOW_START_MIN_FIELD_NUMBER: _ClassVar[int]
+    BREAK_WINDOW_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    min_shift_min: int
+    max_shift_min: int
+    shift_step_min: int
+    start_step_min: int
+    break_rules: _containers.RepeatedCompositeFieldContainer[BreakRule]
+    break_window_start_min: int
+    break_window_end_min: int
+    def __init__(self, min_shift_min: _Optional[int] = ..., max_shift_min: _Optional[int] = ..., shift_step_min: _Optional[int] = ..., start_step_min: _Optional[int] = ..., break_rules: _Optional[_Iterable[_Union[BreakRule, _Mapping]]] = ..., break_window_start_min: _Optional[int] = ..., break_window_end_min: _Optional[int] = ...) -> None: ...
+
+class Objective(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: _containers.RepeatedScalarFieldContainer[ObjectiveTerm]
+    def __init__(self, order: _Optional[_Iterable[_Union[ObjectiveTerm, str]]] = ...) -> None: ...
