@@ -1,0 +1,363 @@
+"""Every rule a plan must obey, checked at once so the planner sees all problems in one pass.
+
+Paths name fields as the plan file and the protobuf message spell them (``posts[3].zone_id``);
+each reason quotes the offending value. Upper bounds on every number keep a valid plan inside
+what the simulation and the solver can handle (an unbounded count once overflowed int64 inside
+CP-SAT in a prototype).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from optimizer.domain.types import EventPlan, PostKind, Wave, WaveShape
+from optimizer.errors import InvalidInput, Violation
+
+MAX_HORIZON_MIN = 7 * 24 * 60
+MAX_SLOTS = 2016
+MAX_LANES = 500
+MAX_OFFICERS_PER_LANE = 20
+MAX_ATTENDANCE = 5_000_000
+MAX_OFFICERS = 100_000
+MAX_POST_MINIMUM = 10_000
+SHARE_TOLERANCE = 1e-6
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []
+
+    def add(self, path: str, reason: str) -> None:
+        self.violations.append(Violation(path, reason))
+
+    def check(self, ok: bool, path: str, reason: str) -> bool:
+        if not ok:
+            self.add(path, reason)
+        return ok
+
+    def number(self, value: float, path: str, low: float, high: float) -> None:
+        self.check(low <= value <= high, path, f"{value!r} is outside [{low:g}, {high:g}]")
+
+    def unique_ids(self, ids: Iterable[str], path: str) -> None:
+        seen: set[str] = set()
+        for index, ident in enumerate(ids):
+            if not ident:
+                self.add(f"{path}[{index}].id", "must not be empty")
+            elif ident in seen:
+                self.add(f"{path}[{index}].id", f"duplicate id {ident!r}")
+            seen.add(ident)
+
+    def window(self, start: int, end: int, path: str, horizon: int, names: tuple[str, str]) -> None:
+        lo, hi = names
+        if self.check(0 <= start <= horizon, f"{path}.{lo}", f"{start} is outside [0, {horizon}]"):
+            if self.check(0 < end <= horizon, f"{path}.{hi}", f"{end} is outside (0, {horizon}]"):
+                self.check(end > start, f"{path}.{hi}", f"{end} is not after {lo} {start}")
+
+
+def validate_plan(plan: EventPlan) -> list[Violation]:
+    """All violations of ``plan``; an empty list means the plan is valid."""
+    c = _Collector()
+    grid = plan.grid
+    horizon = grid.horizon_min
+    grid_ok = _check_grid(c, plan)
+    if not grid_ok:
+        horizon = max(horizon, 0)
+
+    for i, phase in enumerate(plan.phases):
+        c.check(bool(phase.name), f"phases[{i}].name", "must not be empty")
+        c.window(phase.start_min, phase.end_min, f"phases[{i}]", horizon, ("start_min", "end_min"))
+
+    c.unique_ids((z.id for z in plan.zones), "zones")
+    for i, zone in enumerate(plan.zones):
+        c.number(zone.area_m2, f"zones[{i}].area_m2", 0, 1e8)
+    zone_ids = {z.id for z in plan.zones}
+    c.check(bool(plan.zones), "zones", "a plan needs at least one zone")
+
+    type_ids = {t.id for t in plan.pool.types}
+    _check_gates(c, plan, zone_ids)
+    _check_posts(c, plan, zone_ids, type_ids, horizon)
+    _check_crowd(c, plan, horizon)
+    _check_risk(c, plan)
+    _check_pool(c, plan, type_ids, horizon)
+    _check_labour(c, plan)
+    return c.violations
+
+
+def ensure_valid(plan: EventPlan) -> EventPlan:
+    """``plan`` itself, or InvalidInput naming every violation."""
+    violations = validate_plan(plan)
+    if violations:
+        raise InvalidInput(violations)
+    return plan
+
+
+def _check_grid(c: _Collector, plan: EventPlan) -> bool:
+    grid = plan.grid
+    ok = c.check(
+        1 <= grid.slot_min <= 240, "time_grid.slot_min", f"{grid.slot_min} is outside [1, 240]"
+    )
+    ok &= c.check(
+        0 < grid.horizon_min <= MAX_HORIZON_MIN,
+        "time_grid.horizon_min",
+        f"{grid.horizon_min} is outside (0, {MAX_HORIZON_MIN}] (one week)",
+    )
+    if ok:
+        ok &= c.check(
+            grid.horizon_min % grid.slot_min == 0,
+            "time_grid.horizon_min",
+            f"{grid.horizon_min} is not a whole number of {grid.slot_min}-minute slots",
+        )
+        ok &= c.check(
+            grid.n_slots <= MAX_SLOTS,
+            "time_grid.slot_min",
+            f"{grid.slot_min} gives {grid.n_slots} slots, more than {MAX_SLOTS}",
+        )
+    return ok
+
+
+def _check_gates(c: _Collector, plan: EventPlan, zone_ids: set[str]) -> None:
+    c.unique_ids((g.id for g in plan.gates), "gates")
+    screened = {p.gate_id for p in plan.posts if p.kind is PostKind.SCREENING}
+    for i, gate in enumerate(plan.gates):
+        path = f"gates[{i}]"
+        c.check(gate.zone_id in zone_ids, f"{path}.zone_id", f"unknown zone {gate.zone_id!r}")
+        c.number(gate.lanes, f"{path}.lanes", 1, MAX_LANES)
+        c.check(
+            1 <= gate.officers_per_lane <= MAX_OFFICERS_PER_LANE,
+            f"{path}.officers_per_lane",
+            f"{gate.officers_per_lane} is outside [1, {MAX_OFFICERS_PER_LANE}]: "
+            "a lane needs at least one officer",
+        )
+        c.number(gate.service_mean_s, f"{path}.service_mean_s", 0, 3600)
+        c.number(gate.service_cv, f"{path}.service_cv", 0, 5)
+        c.number(gate.share, f"{path}.share", 0, 1)
+        c.check(
+            gate.id in screened,
+            f"{path}.id",
+            f"no screening post staffs gate {gate.id!r}: add a post with kind "
+            "POST_KIND_SCREENING and gate_id set to it",
+        )
+    if plan.gates and plan.crowd.attendance > 0:
+        total = sum(g.share for g in plan.gates)
+        c.check(
+            abs(total - 1.0) <= SHARE_TOLERANCE,
+            "gates.share",
+            f"gate shares sum to {total:g}, not 1",
+        )
+    if plan.crowd.attendance > 0:
+        c.check(bool(plan.gates), "gates", "an attendance above 0 needs at least one gate")
+
+
+def _check_posts(
+    c: _Collector, plan: EventPlan, zone_ids: set[str], type_ids: set[str], horizon: int
+) -> None:
+    c.unique_ids((p.id for p in plan.posts), "posts")
+    c.check(bool(plan.posts), "posts", "a plan needs at least one post")
+    gate_ids = {g.id for g in plan.gates}
+    for i, post in enumerate(plan.posts):
+        path = f"posts[{i}]"
+        c.check(post.zone_id in zone_ids, f"{path}.zone_id", f"unknown zone {post.zone_id!r}")
+        c.check(
+            post.officer_type in type_ids,
+            f"{path}.officer_type",
+            f"unknown officer type {post.officer_type!r}",
+        )
+        c.window(
+            post.active_start_min,
+            post.active_end_min,
+            path,
+            horizon,
+            ("active_start_min", "active_end_min"),
+        )
+        c.number(post.min_officers, f"{path}.min_officers", 0, MAX_POST_MINIMUM)
+        c.number(post.attendees_per_officer, f"{path}.attendees_per_officer", 0, 1e6)
+        if post.kind is PostKind.SCREENING:
+            c.check(
+                post.gate_id in gate_ids,
+                f"{path}.gate_id",
+                f"screening post needs a known gate, got {post.gate_id!r}",
+            )
+        elif post.kind is not PostKind.PATROL:
+            c.check(
+                post.min_officers >= 1,
+                f"{path}.min_officers",
+                f"{post.min_officers}: a {post.kind.value} post needs at least 1 officer",
+            )
+
+
+def _check_wave(c: _Collector, wave: Wave, path: str, horizon: int) -> None:
+    c.number(wave.share, f"{path}.share", 1e-9, 1)
+    c.window(wave.start_min, wave.end_min, path, horizon, ("start_min", "end_min"))
+    if wave.shape is WaveShape.NORMAL:
+        c.check(wave.sd_min > 0, f"{path}.sd_min", f"{wave.sd_min!r}: a normal wave needs sd > 0")
+    if wave.shape in (WaveShape.NORMAL, WaveShape.TRIANGULAR):
+        c.check(
+            wave.start_min <= wave.peak_min <= wave.end_min,
+            f"{path}.peak_min",
+            f"{wave.peak_min} is outside the wave [{wave.start_min}, {wave.end_min}]",
+        )
+    if wave.shape is WaveShape.PER_SLOT:
+        weights = wave.slot_weights
+        c.check(bool(weights), f"{path}.slot_weights", "a per-slot wave needs weights")
+        for j, weight in enumerate(weights):
+            c.number(weight, f"{path}.slot_weights[{j}]", 0, 1e9)
+        c.check(
+            not weights or sum(weights) > 0,
+            f"{path}.slot_weights",
+            "weights sum to 0",
+        )
+
+
+def _check_crowd(c: _Collector, plan: EventPlan, horizon: int) -> None:
+    crowd = plan.crowd
+    c.number(crowd.attendance, "crowd.attendance", 0, MAX_ATTENDANCE)
+    for kind, waves in (("arrival_waves", crowd.arrival_waves), ("egress_waves", crowd.egress_waves)):
+        for i, wave in enumerate(waves):
+            _check_wave(c, wave, f"crowd.{kind}[{i}]", horizon)
+        if waves:
+            total = sum(w.share for w in waves)
+            c.check(
+                abs(total - 1.0) <= SHARE_TOLERANCE,
+                f"crowd.{kind}",
+                f"wave shares sum to {total:g}, not 1",
+            )
+    if crowd.attendance > 0:
+        c.check(
+            bool(crowd.arrival_waves),
+            "crowd.arrival_waves",
+            f"attendance {crowd.attendance} needs at least one arrival wave",
+        )
+
+
+def _check_risk(c: _Collector, plan: EventPlan) -> None:
+    for i, hazard in enumerate(plan.risk.hazards):
+        c.check(bool(hazard.name), f"risk.hazards[{i}].name", "must not be empty")
+        c.number(hazard.likelihood, f"risk.hazards[{i}].likelihood", 1, 5)
+        c.number(hazard.impact, f"risk.hazards[{i}].impact", 1, 5)
+    targets = plan.risk.overrides
+    if targets is not None:
+        c.number(targets.wait_target_min, "risk.targets.wait_target_min", 0, 600)
+        c.check(
+            0 <= targets.wait_quantile < 1,
+            "risk.targets.wait_quantile",
+            f"{targets.wait_quantile!r} is outside [0, 1)",
+        )
+        c.number(targets.attendees_per_officer, "risk.targets.attendees_per_officer", 0, 1e6)
+        c.number(targets.density_warning, "risk.targets.density_warning", 0, 10)
+        c.number(targets.density_critical, "risk.targets.density_critical", 0, 10)
+        c.number(targets.reserve_share, "risk.targets.reserve_share", 0, 1)
+
+
+def _check_pool(c: _Collector, plan: EventPlan, type_ids: set[str], horizon: int) -> None:
+    pool = plan.pool
+    c.unique_ids((t.id for t in pool.types), "pool.types")
+    c.check(bool(pool.types), "pool.types", "the pool needs at least one officer type")
+    for i, officer_type in enumerate(pool.types):
+        for j, other in enumerate(officer_type.can_cover):
+            c.check(
+                other in type_ids,
+                f"pool.types[{i}].can_cover[{j}]",
+                f"unknown officer type {other!r}",
+            )
+    for i, supply in enumerate(pool.supply):
+        path = f"pool.supply[{i}]"
+        c.check(
+            supply.officer_type in type_ids,
+            f"{path}.officer_type",
+            f"unknown officer type {supply.officer_type!r}",
+        )
+        c.number(supply.count, f"{path}.count", 0, MAX_OFFICERS)
+        c.window(
+            supply.available_start_min,
+            supply.available_end_min,
+            path,
+            horizon,
+            ("available_start_min", "available_end_min"),
+        )
+    c.unique_ids((o.id for o in pool.officers), "pool.officers")
+    for i, officer in enumerate(pool.officers):
+        path = f"pool.officers[{i}]"
+        c.check(
+            officer.officer_type in type_ids,
+            f"{path}.officer_type",
+            f"unknown officer type {officer.officer_type!r}",
+        )
+        c.window(
+            officer.available_start_min,
+            officer.available_end_min,
+            path,
+            horizon,
+            ("available_start_min", "available_end_min"),
+        )
+    available = Counter[str]()
+    for supply in pool.supply:
+        available[supply.officer_type] += max(supply.count, 0)
+    for officer in pool.officers:
+        available[officer.officer_type] += 1
+    total = sum(available.values())
+    c.check(total <= MAX_OFFICERS, "pool", f"{total} officers, more than {MAX_OFFICERS}")
+    if not c.check(total > 0, "pool", "the pool holds no officer: add supply or officers"):
+        return
+    _check_fixed_minimums(c, plan, available)
+
+
+def _check_fixed_minimums(c: _Collector, plan: EventPlan, available: Counter[str]) -> None:
+    """The pool must at least hold the fixed minimums of every type at their busiest moment."""
+    fillers: dict[str, set[str]] = {}
+    for t in plan.pool.types:
+        for covered in plan.pool.covers(t.id):
+            fillers.setdefault(covered, set()).add(t.id)
+    minimums: dict[str, Counter[int]] = {}
+    for post in plan.posts:
+        if post.min_officers <= 0 or post.active_end_min <= post.active_start_min:
+            continue
+        per_minute = minimums.setdefault(post.officer_type, Counter())
+        per_minute[post.active_start_min] += post.min_officers
+        per_minute[post.active_end_min] -= post.min_officers
+    for officer_type, deltas in sorted(minimums.items()):
+        running, peak = 0, 0
+        for minute in sorted(deltas):
+            running += deltas[minute]
+            peak = max(peak, running)
+        can_fill = sum(available[t] for t in fillers.get(officer_type, {officer_type}))
+        c.check(
+            peak <= can_fill,
+            "pool",
+            f"posts of type {officer_type!r} need at least {peak} officers at once, "
+            f"but only {can_fill} in the pool can fill them",
+        )
+
+
+def _check_labour(c: _Collector, plan: EventPlan) -> None:
+    rules = plan.labour
+    c.number(rules.min_shift_min, "labour.min_shift_min", 30, 24 * 60)
+    c.number(rules.max_shift_min, "labour.max_shift_min", 30, 24 * 60)
+    if rules.max_shift_min < rules.min_shift_min:
+        c.add(
+            "labour.max_shift_min",
+            f"{rules.max_shift_min} is below min_shift_min {rules.min_shift_min}",
+        )
+    c.number(rules.shift_step_min, "labour.shift_step_min", 1, 24 * 60)
+    slot = max(plan.grid.slot_min, 1)
+    if c.check(rules.start_step_min >= 1, "labour.start_step_min", f"{rules.start_step_min} < 1"):
+        c.check(
+            rules.start_step_min % slot == 0,
+            "labour.start_step_min",
+            f"{rules.start_step_min} is not a multiple of the {slot}-minute slot",
+        )
+    for i, rule in enumerate(rules.break_rules):
+        c.number(rule.min_shift_min, f"labour.break_rules[{i}].min_shift_min", 0, 24 * 60)
+        c.number(rule.break_min, f"labour.break_rules[{i}].break_min", 0, 180)
+    c.number(rules.break_window_start_min, "labour.break_window_start_min", 0, 24 * 60)
+    if rules.break_window_end_min < rules.break_window_start_min:
+        c.add(
+            "labour.break_window_end_min",
+            f"{rules.break_window_end_min} is before break_window_start_min "
+            f"{rules.break_window_start_min}",
+        )
+    if 0 < plan.grid.horizon_min < rules.min_shift_min:
+        c.add(
+            "labour.min_shift_min",
+            f"{rules.min_shift_min} is longer than the {plan.grid.horizon_min}-minute horizon",
+        )

@@ -1,0 +1,157 @@
+"""Readable output of an outcome: the summary a planner reads and the roster CSV they publish."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from optimizer.domain.types import EventPlan, SolveStatus, TimeGrid
+from optimizer.pipeline import PlanOutcome, SimulateOutcome
+
+
+class Clock:
+    """Minutes from the horizon start shown as wall-clock time when the plan gives a start time."""
+
+    def __init__(self, grid: TimeGrid) -> None:
+        self.start: dt.datetime | None = None
+        if grid.start_time:
+            try:
+                self.start = dt.datetime.fromisoformat(grid.start_time)
+            except ValueError:
+                self.start = None
+        self.multi_day = grid.horizon_min > 24 * 60
+
+    def __call__(self, minute: int) -> str:
+        if self.start is None:
+            return f"+{minute // 60:d}:{minute % 60:02d}"
+        moment = self.start + dt.timedelta(minutes=minute)
+        if self.multi_day or moment.date() != self.start.date():
+            return moment.strftime("%m-%d %H:%M")
+        return moment.strftime("%H:%M")
+
+
+def _hours(minutes: float) -> str:
+    return f"{minutes / 60:,.1f}"
+
+
+def requirement_lines(outcome: SimulateOutcome | PlanOutcome) -> list[str]:
+    plan = outcome.plan
+    clock = Clock(plan.grid)
+    n = plan.grid.n_slots
+    totals = [sum(r.officers[s] for r in outcome.requirements) for s in range(n)]
+    peak_slot = max(range(n), key=lambda s: totals[s]) if n else 0
+    officer_min = sum(totals) * plan.grid.slot_min
+    lines = [
+        f"Requirements: {len(outcome.requirements)} posts, peak {totals[peak_slot] if n else 0} "
+        f"officers at {clock(plan.grid.slot_start(peak_slot))}, {_hours(officer_min)} officer-hours"
+    ]
+    for gate in outcome.simulation.gates:
+        worst = max(gate.wait_quantile_min, default=0.0)
+        lines.append(
+            f"  gate {gate.gate_id}: {sum(gate.arrivals_mean):,.0f} arrivals, "
+            f"up to {max(gate.lanes_open, default=0)} lanes, worst slot "
+            f"P{round(outcome.risk.targets.wait_quantile * 100)} wait {worst:.1f} min"
+        )
+    return lines
+
+
+def plan_summary(outcome: PlanOutcome) -> str:
+    plan: EventPlan = outcome.plan
+    roster = outcome.roster
+    lines = [
+        f"Plan: {plan.name or '(unnamed)'}",
+        f"Risk: {outcome.risk.level.name} ({outcome.risk.reason})",
+        *requirement_lines(outcome),
+        "",
+        f"Roster: {roster.status.name}  headcount {roster.headcount}  "
+        f"lower bound {roster.lower_bound}  gap {roster.gap:.1%}",
+        f"  officer-hours {_hours(roster.officer_minutes)} "
+        f"(lower bound {_hours(roster.officer_minutes_lower_bound)})",
+        f"  {'officer type':<20}{'headcount':>10}{'bound':>8}{'pool':>8}{'hours':>10}",
+    ]
+    for t in roster.by_type:
+        lines.append(
+            f"  {t.officer_type:<20}{t.headcount:>10}{t.lower_bound:>8}{t.available:>8}"
+            f"{_hours(t.officer_minutes):>10}"
+        )
+    if roster.shortfalls:
+        clock = Clock(plan.grid)
+        lines.append("  Short: the pool cannot cover every requirement:")
+        for s in roster.shortfalls:
+            lines.append(
+                f"    {s.officers} x {s.officer_type} missing {clock(s.start_min)}-{clock(s.end_min)}"
+            )
+    lines += ["", f"Verification (re-simulated, {outcome.options.replications} replications):"]
+    for check in outcome.verification:
+        mark = "met   " if check.met else "MISSED"
+        lines.append(
+            f"  [{mark}] {check.name}: {check.target}; worst {check.value:.2f} {check.unit}"
+            f" ({check.replications_met:.0%} of replications)"
+            + (f" - {check.detail}" if check.detail and not check.met else "")
+        )
+    lines.append("")
+    lines.append("Timings: " + ", ".join(f"{name} {sec:.2f}s" for name, sec in outcome.timings))
+    return "\n".join(lines)
+
+
+def simulate_summary(outcome: SimulateOutcome) -> str:
+    return "\n".join(
+        [
+            f"Plan: {outcome.plan.name or '(unnamed)'}",
+            f"Risk: {outcome.risk.level.name} ({outcome.risk.reason})",
+            f"Simulated {outcome.simulation.attendees_simulated:,} attendees over "
+            f"{outcome.simulation.replications} replications",
+            *requirement_lines(outcome),
+        ]
+    )
+
+
+CSV_COLUMNS = (
+    "officer_id",
+    "officer_type",
+    "post_id",
+    "start",
+    "end",
+    "break",
+    "start_min",
+    "end_min",
+    "shift_start_min",
+    "shift_end_min",
+    "break_start_min",
+    "break_end_min",
+)
+
+
+def roster_csv(outcome: PlanOutcome) -> str:
+    """One row per officer per post stint, in roster order."""
+    clock = Clock(outcome.plan.grid)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for shift in outcome.roster.shifts:
+        has_break = shift.break_end_min > shift.break_start_min
+        pause = f"{clock(shift.break_start_min)}-{clock(shift.break_end_min)}" if has_break else ""
+        for stint in shift.stints:
+            writer.writerow(
+                (
+                    shift.officer_id,
+                    shift.officer_type,
+                    stint.post_id,
+                    clock(stint.start_min),
+                    clock(stint.end_min),
+                    pause,
+                    stint.start_min,
+                    stint.end_min,
+                    shift.start_min,
+                    shift.end_min,
+                    shift.break_start_min,
+                    shift.break_end_min,
+                )
+            )
+    return out.getvalue()
+
+
+def exit_code(outcome: PlanOutcome) -> int:
+    """0 when a roster covers every requirement, 3 when the pool is short or no roster was found."""
+    return 0 if outcome.roster.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) else 3

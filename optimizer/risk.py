@@ -1,0 +1,97 @@
+"""Risk: a matrix of hazards (likelihood x impact) gives the event's level; the level gives targets.
+
+Defaults and their sources are in the research notes (DOMAIN_RESEARCH section 6):
+- wait targets: P90 queue time outside the perimeter, 15 / 10 / 5 min (Mercedes-Benz Stadium's
+  5-minute goal anchors the high level; the rest is judgement);
+- patrol ratio: one mobile officer per 250 / 150 / 100 attendees (SGSA 1:250, NFPA/IFC 1:250,
+  Queensland 1:100);
+- static crowd density warning / critical: 2.0/3.5, 2.0/3.3, 1.7/3.0 persons per m2 (queueing LOS D
+  starts at 1.7 and E at 3.3; Still: critical about 4);
+- reserve share of patrol and rapid-response force: 10 / 15 / 20 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from optimizer.domain.types import Risk, RiskLevel, RiskTargets
+
+DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
+    RiskLevel.LOW: RiskTargets(
+        wait_target_min=15.0,
+        wait_quantile=0.9,
+        attendees_per_officer=250.0,
+        density_warning=2.0,
+        density_critical=3.5,
+        reserve_share=0.10,
+    ),
+    RiskLevel.MEDIUM: RiskTargets(
+        wait_target_min=10.0,
+        wait_quantile=0.9,
+        attendees_per_officer=150.0,
+        density_warning=2.0,
+        density_critical=3.3,
+        reserve_share=0.15,
+    ),
+    RiskLevel.HIGH: RiskTargets(
+        wait_target_min=5.0,
+        wait_quantile=0.9,
+        attendees_per_officer=100.0,
+        density_warning=1.7,
+        density_critical=3.0,
+        reserve_share=0.20,
+    ),
+}
+
+# A 5 x 5 matrix: scores up to 6 are low, 8 to 12 medium, 15 and above high.
+HIGH_FROM_SCORE = 15
+MEDIUM_FROM_SCORE = 8
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    level: RiskLevel
+    reason: str
+    targets: RiskTargets
+
+
+def level_from_score(score: int) -> RiskLevel:
+    if score >= HIGH_FROM_SCORE:
+        return RiskLevel.HIGH
+    if score >= MEDIUM_FROM_SCORE:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+def assess(risk: Risk) -> RiskAssessment:
+    """The event's level and targets: the level set by the planner, else the worst hazard's score.
+
+    The planner's level wins over hazards (it may include intelligence the matrix lacks). With
+    neither, the level is medium. Target overrides replace the level's defaults field by field;
+    a field left at 0 keeps the default.
+    """
+    worst = max(risk.hazards, key=lambda h: h.score, default=None)
+    if risk.level is not None:
+        level, reason = risk.level, f"set by the plan: {risk.level.name.lower()}"
+        if worst is not None and level_from_score(worst.score) > level:
+            reason += (
+                f" (note: hazard '{worst.name}' scores {worst.likelihood}x{worst.impact}="
+                f"{worst.score}, which alone would be {level_from_score(worst.score).name.lower()})"
+            )
+    elif worst is not None:
+        level = level_from_score(worst.score)
+        reason = (
+            f"worst hazard '{worst.name}' scores {worst.likelihood}x{worst.impact}={worst.score}"
+            f" (low <= 6 < medium <= 12 < high >= {HIGH_FROM_SCORE})"
+        )
+    else:
+        level, reason = RiskLevel.MEDIUM, "no level or hazard given: medium by default"
+    targets = DEFAULT_TARGETS[level]
+    if risk.overrides is not None:
+        changes = {
+            f.name: getattr(risk.overrides, f.name)
+            for f in fields(RiskTargets)
+            if getattr(risk.overrides, f.name)
+        }
+        targets = replace(targets, **changes)
+    return RiskAssessment(level=level, reason=reason, targets=targets)

@@ -1,0 +1,441 @@
+"""The only module that knows both worlds: protobuf messages <-> domain types.
+
+Reading a plan fills the documented defaults (fields left at 0 or unspecified), collects every
+field it cannot convert, then runs the domain validation, so a caller gets all violations at once.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from optimizer import risk as risk_mod
+from optimizer.domain import types as d
+from optimizer.domain.validate import validate_plan
+from optimizer.errors import InvalidInput, Violation
+from optimizer.rpc.v1 import plan_pb2, result_pb2, service_pb2
+
+if TYPE_CHECKING:
+    from optimizer.pipeline import PlanOutcome, SimulateOutcome
+
+E = TypeVar("E", bound=enum.Enum)
+
+MAX_REPLICATIONS = 1000
+MAX_TIME_LIMIT_S = 3600.0
+MAX_WORKERS = 16
+
+# Screening strictness follows the risk level when a gate does not set it (research section 6).
+DEFAULT_SCREENING = {
+    d.RiskLevel.LOW: d.ScreeningLevel.METAL_DETECTOR,
+    d.RiskLevel.MEDIUM: d.ScreeningLevel.BAG_CHECK,
+    d.RiskLevel.HIGH: d.ScreeningLevel.REAL_NAME_ID,
+}
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []
+
+    def enum(self, value: int, pb_enum: object, domain: type[E], path: str) -> E | None:
+        """The domain member named like the pb value (RING_CORE -> Ring.CORE), None if unset."""
+        descriptor = pb_enum.DESCRIPTOR  # type: ignore[attr-defined]
+        prefix = descriptor.values[0].name.removesuffix("UNSPECIFIED")
+        number = descriptor.values_by_number.get(value)
+        if number is None:
+            self.violations.append(Violation(path, f"unknown value {value}"))
+            return None
+        name = number.name.removeprefix(prefix)
+        if name == "UNSPECIFIED":
+            return None
+        return domain[name]
+
+    def required_enum(
+        self, value: int, pb_enum: object, domain: type[E], path: str, fallback: E
+    ) -> E:
+        member = self.enum(value, pb_enum, domain, path)
+        if member is None:
+            names = ", ".join(v.name for v in pb_enum.DESCRIPTOR.values[1:])  # type: ignore[attr-defined]
+            self.violations.append(Violation(path, f"must be set to one of {names}"))
+            return fallback
+        return member
+
+
+def _end_or_horizon(end_min: int, horizon: int) -> int:
+    return end_min if end_min else horizon
+
+
+def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
+    """The domain plan of ``msg`` with defaults filled; InvalidInput lists every violation."""
+    r = _Reader()
+    grid = d.TimeGrid(
+        slot_min=msg.time_grid.slot_min or 15,
+        horizon_min=msg.time_grid.horizon_min,
+        start_time=msg.time_grid.start_time,
+    )
+    horizon = grid.horizon_min
+    risk = d.Risk(
+        level=r.enum(msg.risk.level, plan_pb2.RiskLevel, d.RiskLevel, "risk.level"),
+        hazards=tuple(d.Hazard(h.name, h.likelihood, h.impact) for h in msg.risk.hazards),
+        overrides=_targets_from_pb(msg.risk.targets) if msg.risk.HasField("targets") else None,
+    )
+    level = risk_mod.assess(risk).level
+    zones = tuple(
+        d.Zone(
+            id=d.ZoneId(z.id),
+            name=z.name or z.id,
+            ring=r.required_enum(z.ring, plan_pb2.Ring, d.Ring, f"zones[{i}].ring", d.Ring.CORE),
+            area_m2=z.area_m2,
+        )
+        for i, z in enumerate(msg.zones)
+    )
+    gates = tuple(
+        d.Gate(
+            id=d.GateId(g.id),
+            zone_id=d.ZoneId(g.zone_id),
+            lanes=g.lanes,
+            officers_per_lane=g.officers_per_lane,
+            screening_level=r.enum(
+                g.screening_level,
+                plan_pb2.ScreeningLevel,
+                d.ScreeningLevel,
+                f"gates[{i}].screening_level",
+            )
+            or DEFAULT_SCREENING[level],
+            service_mean_s=g.service_mean_s,
+            service_cv=g.service_cv,
+            share=g.share,
+        )
+        for i, g in enumerate(msg.gates)
+    )
+    posts = tuple(
+        d.Post(
+            id=d.PostId(p.id),
+            kind=r.required_enum(
+                p.kind, plan_pb2.PostKind, d.PostKind, f"posts[{i}].kind", d.PostKind.FIXED
+            ),
+            zone_id=d.ZoneId(p.zone_id),
+            officer_type=d.OfficerTypeId(p.officer_type),
+            active_start_min=p.active_start_min,
+            active_end_min=_end_or_horizon(p.active_end_min, horizon),
+            min_officers=p.min_officers,
+            gate_id=d.GateId(p.gate_id) if p.gate_id else None,
+            attendees_per_officer=p.attendees_per_officer,
+        )
+        for i, p in enumerate(msg.posts)
+    )
+    crowd = d.CrowdForecast(
+        attendance=msg.crowd.attendance,
+        arrival_waves=_waves(r, msg.crowd.arrival_waves, "crowd.arrival_waves"),
+        egress_waves=_waves(r, msg.crowd.egress_waves, "crowd.egress_waves"),
+    )
+    pool = d.OfficerPool(
+        types=tuple(
+            d.OfficerType(
+                id=d.OfficerTypeId(t.id),
+                name=t.name or t.id,
+                can_cover=tuple(d.OfficerTypeId(c) for c in t.can_cover),
+            )
+            for t in msg.pool.types
+        ),
+        supply=tuple(
+            d.Supply(
+                officer_type=d.OfficerTypeId(s.officer_type),
+                count=s.count,
+                available_start_min=s.available_start_min,
+                available_end_min=_end_or_horizon(s.available_end_min, horizon),
+            )
+            for s in msg.pool.supply
+        ),
+        officers=tuple(
+            d.Officer(
+                id=o.id,
+                officer_type=d.OfficerTypeId(o.officer_type),
+                available_start_min=o.available_start_min,
+                available_end_min=_end_or_horizon(o.available_end_min, horizon),
+            )
+            for o in msg.pool.officers
+        ),
+    )
+    order = tuple(
+        r.required_enum(
+            term,
+            plan_pb2.ObjectiveTerm,
+            d.ObjectiveTerm,
+            f"objective.order[{i}]",
+            d.ObjectiveTerm.HEADCOUNT,
+        )
+        for i, term in enumerate(msg.objective.order)
+    )
+    if len(set(order)) != len(order):
+        r.violations.append(Violation("objective.order", "a term is listed twice"))
+    plan = d.EventPlan(
+        name=msg.name,
+        grid=grid,
+        zones=zones,
+        gates=gates,
+        posts=posts,
+        crowd=crowd,
+        risk=risk,
+        pool=pool,
+        labour=_labour_from_pb(msg.labour, grid.slot_min),
+        objective=order or (d.ObjectiveTerm.HEADCOUNT, d.ObjectiveTerm.OFFICER_HOURS),
+        phases=tuple(d.Phase(p.name, p.start_min, p.end_min) for p in msg.phases),
+    )
+    violations = r.violations + validate_plan(plan)
+    if violations:
+        raise InvalidInput(violations)
+    return plan
+
+
+def _waves(r: _Reader, waves: Sequence[plan_pb2.Wave], path: str) -> tuple[d.Wave, ...]:
+    return tuple(
+        d.Wave(
+            name=w.name or f"wave {i + 1}",
+            shape=r.required_enum(
+                w.shape, plan_pb2.WaveShape, d.WaveShape, f"{path}[{i}].shape", d.WaveShape.UNIFORM
+            ),
+            share=w.share,
+            start_min=w.start_min,
+            end_min=w.end_min,
+            peak_min=w.peak_min,
+            sd_min=w.sd_min,
+            slot_weights=tuple(w.slot_weights),
+        )
+        for i, w in enumerate(waves)
+    )
+
+
+def _targets_from_pb(msg: plan_pb2.RiskTargets) -> d.RiskTargets:
+    return d.RiskTargets(
+        wait_target_min=msg.wait_target_min,
+        wait_quantile=msg.wait_quantile,
+        attendees_per_officer=msg.attendees_per_officer,
+        density_warning=msg.density_warning,
+        density_critical=msg.density_critical,
+        reserve_share=msg.reserve_share,
+    )
+
+
+def _labour_from_pb(msg: plan_pb2.LabourRules, slot_min: int) -> d.LabourRules:
+    defaults = d.LabourRules()
+    return d.LabourRules(
+        min_shift_min=msg.min_shift_min or defaults.min_shift_min,
+        max_shift_min=msg.max_shift_min or defaults.max_shift_min,
+        shift_step_min=msg.shift_step_min or defaults.shift_step_min,
+        start_step_min=msg.start_step_min or slot_min,
+        break_rules=tuple(d.BreakRule(b.min_shift_min, b.break_min) for b in msg.break_rules)
+        or defaults.break_rules,
+        break_window_start_min=msg.break_window_start_min or defaults.break_window_start_min,
+        break_window_end_min=msg.break_window_end_min or defaults.break_window_end_min,
+    )
+
+
+def options_from_pb(msg: result_pb2.RunOptions) -> d.RunOptions:
+    """Run options with defaults for fields left at 0; InvalidInput names any out of range."""
+    defaults = d.RunOptions()
+    options = d.RunOptions(
+        seed=msg.seed,
+        replications=msg.replications or defaults.replications,
+        time_limit_s=msg.time_limit_s or defaults.time_limit_s,
+        workers=msg.workers or defaults.workers,
+    )
+    return validate_options(options)
+
+
+def validate_options(options: d.RunOptions) -> d.RunOptions:
+    violations = []
+    if not 0 <= options.seed < 2**31:
+        violations.append(Violation("options.seed", f"{options.seed} is outside [0, 2^31)"))
+    if not 1 <= options.replications <= MAX_REPLICATIONS:
+        violations.append(
+            Violation(
+                "options.replications",
+                f"{options.replications} is outside [1, {MAX_REPLICATIONS}]",
+            )
+        )
+    if not 0 < options.time_limit_s <= MAX_TIME_LIMIT_S:
+        violations.append(
+            Violation(
+                "options.time_limit_s",
+                f"{options.time_limit_s!r} is outside (0, {MAX_TIME_LIMIT_S:g}]",
+            )
+        )
+    if not 1 <= options.workers <= MAX_WORKERS:
+        violations.append(
+            Violation("options.workers", f"{options.workers} is outside [1, {MAX_WORKERS}]")
+        )
+    if violations:
+        raise InvalidInput(violations)
+    return options
+
+
+# ---- domain -> protobuf ----------------------------------------------------------------------
+
+
+def _pb_enum(member: enum.Enum, pb_enum: object) -> int:
+    descriptor = pb_enum.DESCRIPTOR  # type: ignore[attr-defined]
+    prefix = descriptor.values[0].name.removesuffix("UNSPECIFIED")
+    return int(descriptor.values_by_name[prefix + member.name].number)
+
+
+def targets_to_pb(targets: d.RiskTargets) -> plan_pb2.RiskTargets:
+    return plan_pb2.RiskTargets(
+        wait_target_min=targets.wait_target_min,
+        wait_quantile=targets.wait_quantile,
+        attendees_per_officer=targets.attendees_per_officer,
+        density_warning=targets.density_warning,
+        density_critical=targets.density_critical,
+        reserve_share=targets.reserve_share,
+    )
+
+
+def requirement_to_pb(req: d.Requirement, grid: d.TimeGrid) -> result_pb2.Requirement:
+    """Consecutive slots with the same count and reason become one run; zero runs are dropped."""
+    msg = result_pb2.Requirement(
+        post_id=req.post_id,
+        officer_type=req.officer_type,
+        peak_officers=max(req.officers, default=0),
+        officer_minutes=sum(req.officers) * grid.slot_min,
+    )
+    slot = 0
+    while slot < len(req.officers):
+        end = slot
+        while (
+            end + 1 < len(req.officers)
+            and req.officers[end + 1] == req.officers[slot]
+            and req.reasons[end + 1] == req.reasons[slot]
+        ):
+            end += 1
+        if req.officers[slot]:
+            msg.runs.add(
+                start_min=grid.slot_start(slot),
+                end_min=grid.slot_start(end + 1),
+                officers=req.officers[slot],
+                reason=req.reasons[slot],
+            )
+        slot = end + 1
+    return msg
+
+
+def shift_to_pb(shift: d.Shift) -> result_pb2.Shift:
+    return result_pb2.Shift(
+        officer_id=shift.officer_id,
+        officer_type=shift.officer_type,
+        start_min=shift.start_min,
+        end_min=shift.end_min,
+        break_start_min=shift.break_start_min,
+        break_end_min=shift.break_end_min,
+        stints=[
+            result_pb2.Stint(post_id=s.post_id, start_min=s.start_min, end_min=s.end_min)
+            for s in shift.stints
+        ],
+    )
+
+
+def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
+    return result_pb2.RosterSummary(
+        status=_pb_enum(roster.status, result_pb2.SolveStatus),
+        headcount=roster.headcount,
+        lower_bound=roster.lower_bound,
+        gap=roster.gap,
+        officer_minutes=roster.officer_minutes,
+        officer_minutes_lower_bound=roster.officer_minutes_lower_bound,
+        by_type=[
+            result_pb2.TypeHeadcount(
+                officer_type=t.officer_type,
+                headcount=t.headcount,
+                lower_bound=t.lower_bound,
+                available=t.available,
+                officer_minutes=t.officer_minutes,
+            )
+            for t in roster.by_type
+        ],
+        shortfalls=[
+            result_pb2.Shortfall(
+                officer_type=s.officer_type,
+                start_min=s.start_min,
+                end_min=s.end_min,
+                officers=s.officers,
+            )
+            for s in roster.shortfalls
+        ],
+    )
+
+
+def simulation_to_pb(sim: d.SimulationResult, grid: d.TimeGrid) -> result_pb2.SimulationReport:
+    msg = result_pb2.SimulationReport(
+        replications=sim.replications, seed=sim.seed, attendees_simulated=sim.attendees_simulated
+    )
+    for gate in sim.gates:
+        gate_msg = msg.gates.add(gate_id=gate.gate_id)
+        for slot in range(grid.n_slots):
+            gate_msg.slots.add(
+                start_min=grid.slot_start(slot),
+                arrivals=gate.arrivals_mean[slot],
+                lanes_open=gate.lanes_open[slot],
+                wait_mean_min=gate.wait_mean_min[slot],
+                wait_quantile_min=gate.wait_quantile_min[slot],
+                queue_max=gate.queue_max[slot],
+                utilisation=gate.utilisation[slot],
+            )
+    for zone in sim.zones:
+        zone_msg = msg.zones.add(zone_id=zone.zone_id)
+        for slot in range(grid.n_slots):
+            zone_msg.slots.add(
+                start_min=grid.slot_start(slot),
+                occupancy_mean=zone.occupancy_mean[slot],
+                occupancy_max=zone.occupancy_max[slot],
+                density_max=zone.density_max[slot],
+            )
+    return msg
+
+
+def check_to_pb(check: d.TargetCheck) -> result_pb2.TargetCheck:
+    return result_pb2.TargetCheck(
+        name=check.name,
+        target=check.target,
+        value=check.value,
+        unit=check.unit,
+        met=check.met,
+        replications_met=check.replications_met,
+        detail=check.detail,
+    )
+
+
+def options_to_pb(options: d.RunOptions) -> result_pb2.RunOptions:
+    return result_pb2.RunOptions(
+        seed=options.seed,
+        replications=options.replications,
+        time_limit_s=options.time_limit_s,
+        workers=options.workers,
+    )
+
+
+def plan_result_to_pb(outcome: PlanOutcome) -> result_pb2.PlanResult:
+    grid = outcome.plan.grid
+    return result_pb2.PlanResult(
+        plan_name=outcome.plan.name,
+        risk_level=_pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
+        risk_reason=outcome.risk.reason,
+        targets=targets_to_pb(outcome.risk.targets),
+        requirements=[requirement_to_pb(r, grid) for r in outcome.requirements],
+        summary=roster_summary_to_pb(outcome.roster),
+        shifts=[shift_to_pb(s) for s in outcome.roster.shifts],
+        simulation=simulation_to_pb(outcome.verification_simulation, grid),
+        verification=[check_to_pb(c) for c in outcome.verification],
+        timings=[result_pb2.StageTiming(stage=n, seconds=s) for n, s in outcome.timings],
+        options=options_to_pb(outcome.options),
+        versions=dict(outcome.versions),
+    )
+
+
+def simulate_response_to_pb(outcome: SimulateOutcome) -> service_pb2.SimulateResponse:
+    grid = outcome.plan.grid
+    return service_pb2.SimulateResponse(
+        risk_level=_pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
+        targets=targets_to_pb(outcome.risk.targets),
+        simulation=simulation_to_pb(outcome.simulation, grid),
+        requirements=[requirement_to_pb(r, grid) for r in outcome.requirements],
+        timings=[result_pb2.StageTiming(stage=n, seconds=s) for n, s in outcome.timings],
+    )

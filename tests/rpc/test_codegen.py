@@ -1,0 +1,21 @@
+"""The committed generated code is exactly what protos/generate.py produces from the protos."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_generated_code_matches_protos(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "protos" / "generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.generate(tmp_path)
+    fresh = sorted((tmp_path / "optimizer" / "rpc" / "v1").glob("*_pb2*.py*"))
+    committed = sorted((ROOT / "optimizer" / "rpc" / "v1").glob("*_pb2*.py*"))
+    assert [p.name for p in fresh] == [p.name for p in committed]
+    for new, old in zip(fresh, committed, strict=True):
+        assert new.read_text() == old.read_text(), f"{old.name} is stale: run protos/generate.py"
