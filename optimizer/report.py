@@ -79,9 +79,8 @@ def plan_summary(outcome: PlanOutcome) -> str:
         clock = Clock(plan.grid)
         lines.append("  Short: the pool cannot cover every requirement:")
         for s in roster.shortfalls:
-            lines.append(
-                f"    {s.officers} x {s.officer_type} missing {clock(s.start_min)}-{clock(s.end_min)}"
-            )
+            span = f"{clock(s.start_min)}-{clock(s.end_min)}"
+            lines.append(f"    {s.officers} x {s.officer_type} missing {span}")
     lines += ["", f"Verification (re-simulated, {outcome.options.replications} replications):"]
     for check in outcome.verification:
         mark = "met   " if check.met else "MISSED"

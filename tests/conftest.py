@@ -17,7 +17,9 @@ def quickstart_dict() -> dict[str, Any]:
 
 
 @pytest.fixture
-def mutated(quickstart_dict: dict[str, Any]) -> Callable[[Callable[[dict[str, Any]], None]], dict[str, Any]]:
+def mutated(
+    quickstart_dict: dict[str, Any],
+) -> Callable[[Callable[[dict[str, Any]], None]], dict[str, Any]]:
     """A deep copy of the quickstart plan with one change applied."""
 
     def make(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:

@@ -192,7 +192,7 @@ class OfficerType:
 
 @dataclass(frozen=True)
 class Supply:
-    """``count`` anonymous officers of one type, available in [available_start_min, available_end_min)."""
+    """``count`` anonymous officers of one type, available in [start, end) minutes."""
 
     officer_type: OfficerTypeId
     count: int
@@ -246,7 +246,7 @@ class LabourRules:
     break_window_end_min: Minutes = 360
 
     def break_for(self, length_min: Minutes) -> Minutes:
-        """Break length of a shift of ``length_min``: the rule with the largest threshold it reaches."""
+        """Break of a shift of ``length_min``: the rule with the largest threshold it reaches."""
         best = 0
         for rule in sorted(self.break_rules, key=lambda r: r.min_shift_min):
             if length_min >= rule.min_shift_min:

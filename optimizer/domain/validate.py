@@ -50,9 +50,12 @@ class _Collector:
 
     def window(self, start: int, end: int, path: str, horizon: int, names: tuple[str, str]) -> None:
         lo, hi = names
-        if self.check(0 <= start <= horizon, f"{path}.{lo}", f"{start} is outside [0, {horizon}]"):
-            if self.check(0 < end <= horizon, f"{path}.{hi}", f"{end} is outside (0, {horizon}]"):
-                self.check(end > start, f"{path}.{hi}", f"{end} is not after {lo} {start}")
+        start_ok = self.check(
+            0 <= start <= horizon, f"{path}.{lo}", f"{start} is outside [0, {horizon}]"
+        )
+        end_ok = self.check(0 < end <= horizon, f"{path}.{hi}", f"{end} is outside (0, {horizon}]")
+        if start_ok and end_ok:
+            self.check(end > start, f"{path}.{hi}", f"{end} is not after {lo} {start}")
 
 
 def validate_plan(plan: EventPlan) -> list[Violation]:
@@ -71,10 +74,10 @@ def validate_plan(plan: EventPlan) -> list[Violation]:
     c.unique_ids((z.id for z in plan.zones), "zones")
     for i, zone in enumerate(plan.zones):
         c.number(zone.area_m2, f"zones[{i}].area_m2", 0, 1e8)
-    zone_ids = {z.id for z in plan.zones}
+    zone_ids: set[str] = {z.id for z in plan.zones}
     c.check(bool(plan.zones), "zones", "a plan needs at least one zone")
 
-    type_ids = {t.id for t in plan.pool.types}
+    type_ids: set[str] = {t.id for t in plan.pool.types}
     _check_gates(c, plan, zone_ids)
     _check_posts(c, plan, zone_ids, type_ids, horizon)
     _check_crowd(c, plan, horizon)
@@ -212,7 +215,10 @@ def _check_wave(c: _Collector, wave: Wave, path: str, horizon: int) -> None:
 def _check_crowd(c: _Collector, plan: EventPlan, horizon: int) -> None:
     crowd = plan.crowd
     c.number(crowd.attendance, "crowd.attendance", 0, MAX_ATTENDANCE)
-    for kind, waves in (("arrival_waves", crowd.arrival_waves), ("egress_waves", crowd.egress_waves)):
+    for kind, waves in (
+        ("arrival_waves", crowd.arrival_waves),
+        ("egress_waves", crowd.egress_waves),
+    ):
         for i, wave in enumerate(waves):
             _check_wave(c, wave, f"crowd.{kind}[{i}]", horizon)
         if waves:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from optimizer import risk as risk_mod
 from optimizer.domain import types as d
@@ -273,7 +273,7 @@ def validate_options(options: d.RunOptions) -> d.RunOptions:
 # ---- domain -> protobuf ----------------------------------------------------------------------
 
 
-def _pb_enum(member: enum.Enum, pb_enum: object) -> int:
+def _pb_enum(member: enum.Enum, pb_enum: object) -> Any:
     descriptor = pb_enum.DESCRIPTOR  # type: ignore[attr-defined]
     prefix = descriptor.values[0].name.removesuffix("UNSPECIFIED")
     return int(descriptor.values_by_name[prefix + member.name].number)

@@ -23,12 +23,14 @@ _PATH_IN_MESSAGE = re.compile(r'at "?EventPlan\.?([^"\s]*?)"?\.*(?:\s|$)')
 
 
 def load_plan_message(path: str | Path) -> plan_pb2.EventPlan:
-    """The EventPlan in ``path`` (.json, .yaml or .yml); InvalidInput says what is wrong and where."""
+    """The EventPlan in ``path`` (.json, .yaml, .yml); InvalidInput says what is wrong, where."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput([Violation("file", f"cannot read {str(path)!r}: {exc.strerror}")]) from exc
+        raise InvalidInput(
+            [Violation("file", f"cannot read {str(path)!r}: {exc.strerror}")]
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput([Violation("file", f"{str(path)!r} is not UTF-8 text")]) from exc
     return parse_plan_text(text, json_only=path.suffix.lower() == ".json", source=str(path))
@@ -38,23 +40,32 @@ def parse_plan_text(text: str, json_only: bool = False, source: str = "plan") ->
     try:
         document = json.loads(text) if json_only else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput([Violation("file", f"{source} is not valid {'JSON' if json_only else 'YAML'}: {exc}")]) from exc
+        raise InvalidInput(
+            [Violation("file", f"{source} is not valid {'JSON' if json_only else 'YAML'}: {exc}")]
+        ) from exc
     if not isinstance(document, dict):
         raise InvalidInput(
-            [Violation("file", f"{source} must hold a mapping of plan fields, got {type(document).__name__}")]
+            [
+                Violation(
+                    "file",
+                    f"{source} must hold a mapping of plan fields, got {type(document).__name__}",
+                )
+            ]
         )
     return plan_from_dict(_plain(document))
 
 
 def plan_from_dict(document: dict[str, Any]) -> plan_pb2.EventPlan:
     try:
-        return json_format.ParseDict(document, plan_pb2.EventPlan())
+        message: plan_pb2.EventPlan = json_format.ParseDict(document, plan_pb2.EventPlan())
+        return message
     except json_format.ParseError as exc:
         raise InvalidInput([_violation_from_parse_error(str(exc))]) from exc
 
 
 def plan_to_dict(msg: plan_pb2.EventPlan) -> dict[str, Any]:
-    return json_format.MessageToDict(msg, preserving_proto_field_name=True)
+    document: dict[str, Any] = json_format.MessageToDict(msg, preserving_proto_field_name=True)
+    return document
 
 
 def _violation_from_parse_error(message: str) -> Violation:

@@ -52,7 +52,9 @@ def start_server(config: ServerConfig) -> RunningServer:
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ],
     )
-    service_pb2_grpc.add_OptimizerServiceServicer_to_server(OptimizerServicer(), server)
+    service_pb2_grpc.add_OptimizerServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        OptimizerServicer(), server
+    )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     services = [SERVICE_NAME, health.SERVICE_NAME]
@@ -85,7 +87,9 @@ def serve(config: ServerConfig) -> None:
         signal.signal(sig, lambda *_: stop.set())
     host = config.address.rsplit(":", 1)[0]
     log.info("serving %s on %s:%d", SERVICE_NAME, host, running.port)
-    print(f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} (Ctrl-C to stop)", flush=True)
+    print(
+        f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} (Ctrl-C to stop)", flush=True
+    )
     stop.wait()
     print("optimizer: draining", flush=True)
     running.drain(config.grace_s)

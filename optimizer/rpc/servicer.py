@@ -58,7 +58,7 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         risk = assess(plan.risk)
         available = sum(s.count for s in plan.pool.supply) + len(plan.pool.officers)
         return service_pb2.ValidateResponse(
-            risk_level=plan_pb2.RiskLevel.Value(f"RISK_LEVEL_{risk.level.name}"),
+            risk_level=f"RISK_LEVEL_{risk.level.name}",
             risk_reason=risk.reason,
             slots=plan.grid.n_slots,
             posts=len(plan.posts),
