@@ -41,11 +41,10 @@ def test_same_seed_gives_identical_results(tmp_path: Path) -> None:
 
 
 def test_broken_field_exits_non_zero_naming_it(
-    tmp_path: Path, quickstart_dict: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, mutated: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    quickstart_dict["gates"][1]["lanes"] = -4
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump(quickstart_dict))
+    bad.write_text(yaml.safe_dump(mutated(lambda p: p["gates"][1].update(lanes=-4))))
     code = main(["plan", str(bad), "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2

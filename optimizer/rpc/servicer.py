@@ -12,7 +12,7 @@ from optimizer.domain.types import RunOptions
 from optimizer.risk import assess
 from optimizer.rpc import convert
 from optimizer.rpc.errors import mapped_errors
-from optimizer.rpc.v1 import plan_pb2, result_pb2, service_pb2, service_pb2_grpc
+from optimizer.rpc.v1 import result_pb2, service_pb2, service_pb2_grpc
 
 log = logging.getLogger(__name__)
 

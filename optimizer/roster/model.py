@@ -1,0 +1,216 @@
+"""The covering model in CP-SAT: how many officers of each group work each template.
+
+Variables, hard rules, then the objective expressions (the solver picks which to minimise):
+
+* ``x[j]`` (integer >= 0): officers working column ``j`` (a template allowed for one group);
+* ``w[a, s]``: officers of type ``a`` on duty in slot ``s``, a running total of the ``x``;
+* ``f[a->b, s]`` (integer >= 0): officers of type ``a`` filling posts of type ``b`` in slot ``s``,
+  created only where type ``a`` may fill more than one post type with demand in that slot
+  (otherwise ``w[a, s]`` counts for its one post type directly);
+* ``u[b, s]`` (only with ``allow_shortfall``): officers missing at posts of type ``b`` in
+  slot ``s``.
+
+Rules: per officer type and slot, the flows out of the type do not exceed the officers of that type
+working the slot; per post type and slot, the flows in (plus the shortfall) reach the demand; per
+group, the officers used do not exceed its size. Posts of one type are interchangeable for a
+single slot, so per-type totals are exact: ``optimizer.roster.assign`` splits them onto posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class Column:
+    """Officers of one group working one template, covering ``slots``.
+
+    ``cost`` is what the OFFICER_HOURS objective charges per officer (paid minutes).
+    """
+
+    officer_type: int
+    group: int
+    slots: tuple[int, ...]
+    cost: int
+    template: int = -1
+
+
+@dataclass(frozen=True)
+class CoverInput:
+    """A covering problem over types, slots and columns, with no domain objects in it.
+
+    ``demand[b][s]`` is the officers needed at posts of type ``b`` in slot ``s``; ``covers[a]`` the
+    post types an officer of type ``a`` may fill; ``group_caps[g]`` the officers in group ``g``.
+    """
+
+    n_slots: int
+    demand: tuple[tuple[int, ...], ...]
+    covers: tuple[tuple[int, ...], ...]
+    columns: tuple[Column, ...]
+    group_caps: tuple[int, ...]
+
+
+@dataclass
+class CoverModel:
+    """A built CP-SAT model, its objective expressions and its variables (for full hints)."""
+
+    model: cp_model.CpModel
+    x: list[cp_model.IntVar]
+    headcount: cp_model.LinearExpr
+    paid_minutes: cp_model.LinearExpr
+    uncovered: cp_model.LinearExpr | None
+    shortfall: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    variables: list[cp_model.IntVar] = field(default_factory=list)
+
+    def objective(self, name: str) -> cp_model.LinearExpr:
+        """The expression of objective ``name``: headcount, officer_hours or uncovered."""
+        if name == "headcount":
+            return self.headcount
+        if name == "officer_hours":
+            return self.paid_minutes
+        if name == "uncovered" and self.uncovered is not None:
+            return self.uncovered
+        raise ValueError(f"no objective {name!r} in this model")
+
+
+def _column_upper_bound(column: Column, coverable: Sequence[Sequence[int]], cap: int) -> int:
+    # More officers on one column than the peak demand its type can fill over its slots are never
+    # needed: the extra ones could be dropped and the cover would still hold.
+    peak = max((coverable[column.officer_type][s] for s in column.slots), default=0)
+    return min(cap, peak)
+
+
+def _runs(slots: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs [first, end) of consecutive slots in sorted ``slots``."""
+    runs: list[tuple[int, int]] = []
+    for s in slots:
+        if runs and runs[-1][1] == s:
+            runs[-1] = (runs[-1][0], s + 1)
+        else:
+            runs.append((s, s + 1))
+    return runs
+
+
+def _working_officers(
+    model: cp_model.CpModel, inp: CoverInput, x: Sequence[cp_model.IntVar], x_upper: Sequence[int]
+) -> list[list[cp_model.IntVar | None]]:
+    """``w[a][s]``: officers of type ``a`` working slot ``s`` (None where no column covers it).
+
+    Counted as a running total, w[s] = w[s-1] + (runs starting at s) - (runs ending at s), so
+    each column appears in two constraints per run of slots (a shift with a break has two) rather
+    than in one per slot it covers. On the 16 h, 5,000-officer benchmark this cut the nonzeros
+    from 277,000 to 43,000 and the time to the proven minimum headcount from 11.4 s to 2.8 s.
+    """
+    n_types = len(inp.covers)
+    # delta[a][s]: (variables, coefficients) of the change in officers on duty at slot s.
+    delta: list[list[tuple[list[cp_model.IntVar], list[int]]]] = [
+        [([], []) for _ in range(inp.n_slots + 1)] for _ in range(n_types)
+    ]
+    upper = [0] * n_types
+    for j, c in enumerate(inp.columns):
+        upper[c.officer_type] += x_upper[j]
+        for first, end in _runs(c.slots):
+            for slot, sign in ((first, 1), (end, -1)):
+                delta[c.officer_type][slot][0].append(x[j])
+                delta[c.officer_type][slot][1].append(sign)
+    working: list[list[cp_model.IntVar | None]] = []
+    for a in range(n_types):
+        row: list[cp_model.IntVar | None] = []
+        previous: cp_model.IntVar | None = None
+        for s in range(inp.n_slots):
+            if previous is None and not delta[a][s][0]:
+                row.append(None)
+                continue
+            w = model.new_int_var(0, upper[a], f"w[{a}|{s}]")
+            change = cp_model.LinearExpr.weighted_sum(*delta[a][s])
+            model.add(w == change if previous is None else w == previous + change)
+            row.append(w)
+            previous = w
+        working.append(row)
+    return working
+
+
+def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverModel:
+    """Build the covering model for ``inp``.
+
+    Parameters
+    ----------
+    inp
+        The covering problem.
+    allow_shortfall
+        Add shortfall variables so the model is always feasible; their sum is the ``uncovered``
+        objective. Without them the model is infeasible when the pool cannot cover the demand.
+
+    Returns
+    -------
+    CoverModel
+        The model with the ``headcount``, ``paid_minutes`` (and ``uncovered``) expressions.
+    """
+    model = cp_model.CpModel()
+    n_types = len(inp.covers)
+    n_post_types = len(inp.demand)
+    demanded = [any(row) for row in inp.demand]
+    # coverable[a][s]: demand officers of type a could fill in slot s, bounding its columns.
+    coverable = [
+        [
+            sum(inp.demand[b][s] for b in inp.covers[a] if b < n_post_types)
+            for s in range(inp.n_slots)
+        ]
+        for a in range(n_types)
+    ]
+    upper = [_column_upper_bound(c, coverable, inp.group_caps[c.group]) for c in inp.columns]
+    x = [
+        model.new_int_var(0, ub, f"x[{j}|g{c.group}]")
+        for j, (c, ub) in enumerate(zip(inp.columns, upper, strict=True))
+    ]
+    working = _working_officers(model, inp, x, upper)
+    # Officers of each type reaching each post type, per slot.
+    inflow: list[list[list[cp_model.LinearExprT]]] = [
+        [[] for _ in range(inp.n_slots)] for _ in range(n_post_types)
+    ]
+    variables = list(x) + [w for row in working for w in row if w is not None]
+    for a in range(n_types):
+        targets = [b for b in inp.covers[a] if b < n_post_types and demanded[b]]
+        for s in range(inp.n_slots):
+            on_duty = working[a][s]
+            if on_duty is None:
+                continue
+            live = [b for b in targets if inp.demand[b][s] > 0]
+            if len(live) == 1:
+                inflow[live[0]][s].append(on_duty)
+            elif len(live) > 1:
+                flows = [model.new_int_var(0, inp.demand[b][s], f"f[{a}->{b}|{s}]") for b in live]
+                variables.extend(flows)
+                model.add(sum(flows) <= on_duty)
+                for b, flow in zip(live, flows, strict=True):
+                    inflow[b][s].append(flow)
+
+    shortfall: dict[tuple[int, int], cp_model.IntVar] = {}
+    for b in range(n_post_types):
+        for s in range(inp.n_slots):
+            need = inp.demand[b][s]
+            if need <= 0:
+                continue
+            terms = list(inflow[b][s])
+            if allow_shortfall:
+                u = model.new_int_var(0, need, f"u[{b}|{s}]")
+                shortfall[b, s] = u
+                variables.append(u)
+                terms.append(u)
+            model.add(sum(terms) >= need)
+
+    by_group: list[list[cp_model.IntVar]] = [[] for _ in inp.group_caps]
+    for j, c in enumerate(inp.columns):
+        by_group[c.group].append(x[j])
+    for g, cap in enumerate(inp.group_caps):
+        if len(by_group[g]) > 1:
+            model.add(sum(by_group[g]) <= cap)
+
+    # Objectives stay expressions: defining them as variables adds a dense row to the LP.
+    headcount = cp_model.LinearExpr.sum(x)
+    paid_minutes = cp_model.LinearExpr.weighted_sum(x, [c.cost for c in inp.columns])
+    uncovered = cp_model.LinearExpr.sum(list(shortfall.values())) if allow_shortfall else None
+    return CoverModel(model, x, headcount, paid_minutes, uncovered, shortfall, variables)

@@ -1,0 +1,208 @@
+"""The roster stage: requirements in, a minimum-officer roster with its proven bound out.
+
+Steps: build the covering problem (``problem.py``); solve it lexicographically in the plan's
+objective order (``solver.py``); when the pool cannot cover the requirement, solve again allowing
+shortfall, fewest uncovered officer-slots first; name the officers and put them on posts slot by
+slot (``assign.py``); report bounds, per-type figures and the shortfalls the shifts really leave.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from optimizer.domain.types import (
+    EventPlan,
+    ObjectiveTerm,
+    OfficerTypeId,
+    Requirement,
+    Roster,
+    RunOptions,
+    Shift,
+    Shortfall,
+    SolveStatus,
+    TypeHeadcount,
+)
+from optimizer.roster.assign import assign_posts, name_duties, shortfalls
+from optimizer.roster.model import CoverModel, build_cover_model
+from optimizer.roster.problem import RosterProblem, build_problem
+from optimizer.roster.solver import ProgressHandler, StagedSolution, solve_stages
+
+_OBJECTIVE_NAMES = {
+    ObjectiveTerm.HEADCOUNT: "headcount",
+    ObjectiveTerm.OFFICER_HOURS: "officer_hours",
+}
+
+
+class RosterSolver:
+    """One roster solve that another thread can stop.
+
+    Parameters
+    ----------
+    plan, requirements, options, on_progress, stop_event
+        As for ``solve_roster``. ``stop()`` sets ``stop_event`` (one is made if none is given).
+    """
+
+    def __init__(
+        self,
+        plan: EventPlan,
+        requirements: Sequence[Requirement],
+        options: RunOptions,
+        on_progress: ProgressHandler | None = None,
+        stop_event: threading.Event | None = None,
+    ) -> None:
+        self._plan = plan
+        self._requirements = tuple(requirements)
+        self._options = options
+        self._on_progress = on_progress
+        self._stop_event = stop_event if stop_event is not None else threading.Event()
+        self._staged: StagedSolution | None = None
+
+    @property
+    def staged(self) -> StagedSolution | None:
+        """How each CP-SAT stage ended (None before ``solve`` or when nothing was demanded)."""
+        return self._staged
+
+    def stop(self) -> None:
+        """Ask a running (or not yet started) solve to stop as soon as it can.
+
+        Safe from any thread; the solve then returns the best roster found so far.
+        """
+        self._stop_event.set()
+
+    def solve(self) -> Roster:
+        """Solve and return the roster. See ``solve_roster``."""
+        started = time.perf_counter()
+        problem = build_problem(self._plan, self._requirements)
+        if not problem.has_demand:
+            return self._roster(problem, SolveStatus.OPTIMAL, (), ())
+        objectives = [_OBJECTIVE_NAMES[o] for o in dict.fromkeys(self._plan.objective)]
+        objectives = objectives or ["headcount", "officer_hours"]
+        staged = self._run(build_cover_model(problem.cover), objectives, started)
+        shortfall_mode = staged.infeasible
+        if shortfall_mode:
+            staged = self._run(
+                build_cover_model(problem.cover, allow_shortfall=True),
+                ["uncovered", *objectives],
+                started,
+            )
+        self._staged = staged
+        if staged.x is None:
+            if not shortfall_mode:
+                return self._roster(problem, SolveStatus.UNKNOWN, (), ())
+            # No best-effort roster in time: with no shifts, the whole requirement is missing.
+            nobody = {r.post_id: (0,) * self._plan.grid.n_slots for r in self._requirements}
+            missing = shortfalls(self._requirements, nobody, self._plan.grid)
+            return self._roster(problem, SolveStatus.INFEASIBLE, (), missing)
+        duties = name_duties(problem.templates, problem.cover.columns, staged.x)
+        assignment = assign_posts(duties, self._requirements, problem.covers, self._plan.grid)
+        if shortfall_mode:
+            status = SolveStatus.INFEASIBLE
+        elif staged.stages[0].proven:
+            status = SolveStatus.OPTIMAL
+        else:
+            status = SolveStatus.FEASIBLE
+        missing = shortfalls(self._requirements, assignment.staffed, self._plan.grid)
+        return self._roster(problem, status, assignment.shifts, missing)
+
+    def _run(self, cover: CoverModel, objectives: Sequence[str], started: float) -> StagedSolution:
+        return solve_stages(
+            cover,
+            objectives,
+            self._options.time_limit_s,
+            seed=self._options.seed,
+            workers=self._options.workers,
+            started=started,
+            on_progress=self._on_progress,
+            stop_event=self._stop_event,
+        )
+
+    def _roster(
+        self,
+        problem: RosterProblem,
+        status: SolveStatus,
+        shifts: tuple[Shift, ...],
+        missing: tuple[Shortfall, ...],
+    ) -> Roster:
+        cheap = problem.bounds
+        headcount_bound = cheap.headcount
+        minutes_bound = cheap.required_minutes
+        staged = self._staged
+        if staged is not None and status is not SolveStatus.INFEASIBLE and staged.stages:
+            # A later stage only searches rosters no worse on the earlier objectives, a set that
+            # holds the lexicographic optimum, so its bound is still a bound for its objective.
+            first = staged.stages[0]
+            if first.objective == "headcount" and first.bound is not None:
+                headcount_bound = max(headcount_bound, first.bound)
+            for stage in staged.stages:
+                if stage.objective == "officer_hours" and stage.bound is not None:
+                    minutes_bound = max(minutes_bound, stage.bound)
+        available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
+        for group in problem.templates.groups:
+            available[group.officer_type] += group.count
+        by_type = tuple(
+            TypeHeadcount(
+                officer_type=t,
+                headcount=sum(1 for s in shifts if s.officer_type == t),
+                lower_bound=cheap.by_type.get(t, 0),
+                available=available[t],
+                officer_minutes=sum(s.end_min - s.start_min for s in shifts if s.officer_type == t),
+            )
+            for t in problem.type_ids
+        )
+        return Roster(
+            status=status,
+            shifts=shifts,
+            headcount=len(shifts),
+            lower_bound=headcount_bound,
+            officer_minutes=sum(s.end_min - s.start_min for s in shifts),
+            officer_minutes_lower_bound=minutes_bound,
+            by_type=by_type,
+            shortfalls=missing,
+        )
+
+
+def solve_roster(
+    plan: EventPlan,
+    requirements: Sequence[Requirement],
+    options: RunOptions,
+    on_progress: ProgressHandler | None = None,
+    stop_event: threading.Event | None = None,
+) -> Roster:
+    """Fewest officers (then fewest paid minutes) covering every post in every slot.
+
+    Parameters
+    ----------
+    plan
+        The event plan: grid, officer pool (types, substitution, supply and named officers with
+        availability windows), labour rules and objective order.
+    requirements
+        One per post: officers of the post's type needed in each slot of ``plan.grid``.
+    options
+        ``time_limit_s`` (wall clock for the whole solve; the first objective gets 70 % of it,
+        later ones what is left), ``workers`` (1 by default; 2 or more use interleaved search
+        so the result stays reproducible) and ``seed``.
+    on_progress
+        Called from solver threads with a ``ProgressEvent`` on every incumbent and bound.
+    stop_event
+        Set it from another thread to stop early with the best roster so far.
+
+    Returns
+    -------
+    Roster
+        OPTIMAL when the first objective was proven optimal; FEASIBLE when time ran out or the
+        solve was stopped after a roster was found; UNKNOWN (no shifts) when none was;
+        INFEASIBLE when the pool cannot cover the requirement, and then ``shortfalls`` says which
+        post type misses how many officers when and ``shifts`` is a roster leaving the fewest
+        officer-slots uncovered. ``lower_bound`` is CP-SAT's proven headcount bound or the
+        peak/workload bound, whichever is higher (for INFEASIBLE, the latter only).
+
+    Raises
+    ------
+    InvalidInput
+        A requirement does not match the grid, is negative, or names a post twice.
+    SolverError
+        CP-SAT rejected the model (a bug).
+    """
+    return RosterSolver(plan, requirements, options, on_progress, stop_event).solve()

@@ -1,0 +1,161 @@
+"""Officers each post needs per slot, with the reason, once the lanes and crowd are known.
+
+Every rule gives 0 officers and the reason "inactive" outside the post's active window; a slot is
+active when it overlaps [active_start_min, active_end_min).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+from optimizer.domain.types import (
+    EventPlan,
+    GateId,
+    Post,
+    PostKind,
+    Requirement,
+    RiskTargets,
+    ZoneSlotStats,
+)
+from optimizer.staffing.labels import people, quantile_label
+from optimizer.staffing.lanes import GateLanes
+
+INACTIVE = "inactive"
+
+# Officer counts are ceilings of ratios; without the slack 2.0000000001 officers would become 3.
+_CEIL_SLACK = 1e-9
+
+
+def active_slots(plan: EventPlan, post: Post) -> range:
+    return plan.grid.slots_in(post.active_start_min, post.active_end_min)
+
+
+def ceil_count(value: float) -> int:
+    return max(0, math.ceil(value - _CEIL_SLACK))
+
+
+def screening_requirement(
+    plan: EventPlan,
+    post: Post,
+    lanes: Mapping[GateId, GateLanes],
+    targets: RiskTargets,
+    replications: int,
+) -> Requirement:
+    """Officers for a share of its gate's lanes: lanes x ``gate.officers_per_lane``.
+
+    Posts of one gate that are active in a slot split its lanes evenly; the first posts in plan
+    order take the remainder.
+    """
+    if post.gate_id is None:
+        raise ValueError(f"Screening post {post.id} names no gate")
+    gate = plan.gate(post.gate_id)
+    gate_lanes = lanes[gate.id]
+    label = quantile_label(targets.wait_quantile)
+    active = set(active_slots(plan, post))
+    officers, reasons = [], []
+    for slot in range(plan.grid.n_slots):
+        if slot not in active:
+            officers.append(0)
+            reasons.append(INACTIVE)
+            continue
+        sharing = [
+            p.id
+            for p in plan.posts
+            if p.kind is PostKind.SCREENING
+            and p.gate_id == gate.id
+            and slot in active_slots(plan, p)
+        ]
+        total = gate_lanes.lanes[slot]
+        share, extra = divmod(total, len(sharing))
+        mine = share + (1 if sharing.index(post.id) < extra else 0)
+        officers.append(mine * gate.officers_per_lane)
+        wait = gate_lanes.wait_quantile_min[slot]
+        of_total = f"{mine} of {total} lanes at {gate.id}" if len(sharing) > 1 else _lanes(mine)
+        if slot in gate_lanes.missed:
+            missed = f"target missed ({label} wait {wait:.1f} min)"
+            if gate_lanes.unscreened[slot]:
+                missed = (
+                    f"target missed ({label} wait {wait:.1f} min,"
+                    f" {gate_lanes.unscreened[slot]} never screened over {replications} reps)"
+                )
+            if total >= gate.lanes:
+                reasons.append(f"capped at {_lanes(gate.lanes)}: {missed}")
+            else:
+                reasons.append(f"{of_total}: {missed}")
+        elif total == 0:
+            reasons.append(f"0 lanes: nobody to screen at {gate.id}")
+        else:
+            reason = (
+                f"{of_total} x {gate.officers_per_lane} officers hold {label} wait"
+                f" <= {targets.wait_target_min:.1f} min (simulated, {replications} reps)"
+            )
+            if gate_lanes.unscreened[slot]:
+                reason += (
+                    f"; {gate_lanes.unscreened[slot]} arriving as the post ends never screened"
+                    f" over {replications} reps"
+                )
+            reasons.append(reason)
+    return Requirement(post.id, post.officer_type, tuple(officers), tuple(reasons))
+
+
+def patrol_requirement(
+    plan: EventPlan, post: Post, zone: ZoneSlotStats | None, targets: RiskTargets
+) -> Requirement:
+    """Officers for the zone's peak occupancy at the post's ratio, plus the reserve.
+
+    The occupancy is split evenly among the zone's patrol posts active in the slot; the post's
+    ``min_officers`` is a floor while it is active.
+    """
+    ratio = post.attendees_per_officer or targets.attendees_per_officer
+    if ratio <= 0:
+        raise ValueError(f"Patrol post {post.id} has no attendees-per-officer ratio")
+    reserve = f"+{targets.reserve_share * 100:g}% reserve"
+
+    def rule(slot: int) -> tuple[int, str]:
+        present = zone.occupancy_max[slot] if zone is not None else 0.0
+        sharing = sum(
+            1
+            for p in plan.posts
+            if p.kind is PostKind.PATROL
+            and p.zone_id == post.zone_id
+            and slot in active_slots(plan, p)
+        )
+        mine = present / sharing
+        need = ceil_count(mine / ratio * (1 + targets.reserve_share))
+        on = f"{people(mine)} present in {post.zone_id}"
+        if sharing > 1:
+            on = f"{people(mine)} of {people(present)} present in {post.zone_id}"
+        basis = f"ratio 1:{ratio:g} on {on} ({reserve})"
+        if post.min_officers > need:
+            return post.min_officers, f"fixed minimum {post.min_officers} ({basis} gives {need})"
+        return need, basis
+
+    return _per_active_slot(plan, post, rule)
+
+
+def minimum_requirement(plan: EventPlan, post: Post, targets: RiskTargets) -> Requirement:
+    """Rapid response: ``min_officers`` plus the reserve; fixed, traffic, command: the minimum."""
+    if post.kind is PostKind.RAPID_RESPONSE:
+        count = ceil_count(post.min_officers * (1 + targets.reserve_share))
+        reason = f"minimum {post.min_officers} +{targets.reserve_share * 100:g}% reserve"
+    else:
+        count, reason = post.min_officers, f"fixed minimum {post.min_officers}"
+    return _per_active_slot(plan, post, lambda slot: (count, reason))
+
+
+def _lanes(count: int) -> str:
+    return f"{count} lane" if count == 1 else f"{count} lanes"
+
+
+def _per_active_slot(
+    plan: EventPlan, post: Post, rule: Callable[[int], tuple[int, str]]
+) -> Requirement:
+    active = set(active_slots(plan, post))
+    cells = [rule(slot) if slot in active else (0, INACTIVE) for slot in range(plan.grid.n_slots)]
+    return Requirement(
+        post.id,
+        post.officer_type,
+        tuple(count for count, _ in cells),
+        tuple(reason for _, reason in cells),
+    )

@@ -1,0 +1,64 @@
+"""From an event plan and its risk targets to officers per post and slot."""
+
+from __future__ import annotations
+
+from optimizer.domain.types import (
+    EventPlan,
+    PostKind,
+    Requirement,
+    RiskTargets,
+    SimulationResult,
+)
+from optimizer.simulation import Simulator
+from optimizer.staffing.lanes import staff_lanes
+from optimizer.staffing.posts import (
+    minimum_requirement,
+    patrol_requirement,
+    screening_requirement,
+)
+
+
+def derive_requirements(
+    plan: EventPlan,
+    targets: RiskTargets,
+    replications: int,
+    seed: int,
+    *,
+    workers: int = 1,
+) -> tuple[tuple[Requirement, ...], SimulationResult]:
+    """Officers each post needs in each slot, and the simulation of the crowd that backs them.
+
+    Screening lanes come from a simulation-based search per gate (``staffing.lanes``); patrol
+    posts follow the zone's peak occupancy in that simulation at the attendees-per-officer ratio
+    plus the reserve; rapid-response posts get their minimum plus the reserve; fixed, traffic and
+    command posts their minimum.
+
+    Parameters
+    ----------
+    plan
+        The event.
+    targets
+        Wait target and quantile, ratio, reserve share.
+    replications, seed
+        Replications of the crowd simulation and its root seed (see ``simulation.simulate``).
+    workers
+        Processes to run replications in; 1 runs them here.
+
+    Returns
+    -------
+    tuple
+        One ``Requirement`` per post in plan order, and the simulation with the final lanes.
+    """
+    with Simulator(plan, replications, seed, workers=workers) as simulator:
+        lanes = staff_lanes(plan, targets, simulator)
+        run = simulator.run(targets, {gate_id: g.lanes for gate_id, g in lanes.items()})
+    zones = {zone.zone_id: zone for zone in run.result.zones}
+    requirements = []
+    for post in plan.posts:
+        if post.kind is PostKind.SCREENING:
+            requirements.append(screening_requirement(plan, post, lanes, targets, replications))
+        elif post.kind is PostKind.PATROL:
+            requirements.append(patrol_requirement(plan, post, zones.get(post.zone_id), targets))
+        else:
+            requirements.append(minimum_requirement(plan, post, targets))
+    return tuple(requirements), run.result

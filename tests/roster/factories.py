@@ -1,0 +1,76 @@
+"""Small event plans built straight from the domain dataclasses, for roster tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from optimizer.domain.types import (
+    CrowdForecast,
+    EventPlan,
+    LabourRules,
+    ObjectiveTerm,
+    Officer,
+    OfficerPool,
+    OfficerType,
+    OfficerTypeId,
+    Post,
+    PostId,
+    PostKind,
+    Requirement,
+    Ring,
+    Risk,
+    RiskLevel,
+    Stint,
+    Supply,
+    TimeGrid,
+    Zone,
+    ZoneId,
+)
+
+PO = OfficerTypeId("public_order")
+SP = OfficerTypeId("special_police")
+TR = OfficerTypeId("traffic")
+
+
+def make_plan(
+    posts: Mapping[str, OfficerTypeId],
+    *,
+    slot_min: int = 15,
+    horizon_min: int = 480,
+    types: Sequence[OfficerType] = (OfficerType(PO, "public order"),),
+    supply: Sequence[Supply] = (),
+    officers: Sequence[Officer] = (),
+    labour: LabourRules | None = None,
+    objective: tuple[ObjectiveTerm, ...] = (ObjectiveTerm.HEADCOUNT, ObjectiveTerm.OFFICER_HOURS),
+) -> EventPlan:
+    """A one-zone plan with fixed posts of the given types and the given pool."""
+    zone = Zone(ZoneId("z"), "zone", Ring.CORE, 1000.0)
+    return EventPlan(
+        name="test",
+        grid=TimeGrid(slot_min, horizon_min),
+        zones=(zone,),
+        gates=(),
+        posts=tuple(
+            Post(PostId(pid), PostKind.FIXED, zone.id, officer_type, 0, horizon_min)
+            for pid, officer_type in posts.items()
+        ),
+        crowd=CrowdForecast(attendance=0, arrival_waves=()),
+        risk=Risk(level=RiskLevel.LOW),
+        pool=OfficerPool(types=tuple(types), supply=tuple(supply), officers=tuple(officers)),
+        labour=labour if labour is not None else LabourRules(),
+        objective=objective,
+    )
+
+
+def requirement(post_id: str, officer_type: OfficerTypeId, officers: Sequence[int]) -> Requirement:
+    return Requirement(PostId(post_id), officer_type, tuple(officers), ("test",) * len(officers))
+
+
+def flat(n_slots: int, value: int, start: int = 0, end: int | None = None) -> list[int]:
+    """``value`` officers in slots [start, end), none elsewhere."""
+    stop = n_slots if end is None else end
+    return [value if start <= s < stop else 0 for s in range(n_slots)]
+
+
+def stint(post_id: str, start_min: int, end_min: int) -> Stint:
+    return Stint(PostId(post_id), start_min, end_min)

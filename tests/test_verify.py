@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sim_factories import TARGETS, cover, gate, plan, post, uniform_wave, zone
+
+from optimizer.domain.types import (
+    EventPlan,
+    PostId,
+    PostKind,
+    Requirement,
+    Shift,
+    SimulationResult,
+    TargetCheck,
+)
+from optimizer.staffing.requirements import derive_requirements
+from optimizer.verify import rostered_lanes, verification_seed, verify
+
+REPS = 3
+
+
+@pytest.fixture(scope="module")
+def event() -> EventPlan:
+    """A gate with ample lanes, a patrolled stand, a fixed post; 2,000 arrive over two hours."""
+    return plan(
+        zones=(zone("stand", area_m2=1500.0),),
+        gates=(gate(lanes=8),),
+        posts=(
+            post("screen", PostKind.SCREENING, gate_id="north"),
+            post("patrol", PostKind.PATROL),
+            post("fixed", PostKind.FIXED, min_officers=2),
+        ),
+        attendance=2000,
+        arrival_waves=(uniform_wave(0, 120),),
+    )
+
+
+@pytest.fixture(scope="module")
+def required(event: EventPlan) -> tuple[Requirement, ...]:
+    requirements, _ = derive_requirements(event, TARGETS, REPS, seed=0)
+    return requirements
+
+
+def checks_by_name(
+    event: EventPlan, requirements: tuple[Requirement, ...], shifts: tuple[Shift, ...]
+) -> tuple[dict[str, TargetCheck], SimulationResult]:
+    checks, result = verify(event, TARGETS, shifts, requirements, REPS, seed=0)
+    return {c.name: c for c in checks}, result
+
+
+def without(shifts: tuple[Shift, ...], post_id: str, slot_start: int) -> tuple[Shift, ...]:
+    """The shifts less every officer on ``post_id`` in the slot starting at ``slot_start``."""
+    return tuple(
+        s for s in shifts if not (s.stints[0].post_id == post_id and s.start_min == slot_start)
+    )
+
+
+def test_a_roster_covering_the_requirements_meets_every_target(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    checks, result = checks_by_name(event, required, cover(required, event.grid))
+    assert set(checks) == {
+        "screening wait north",
+        "patrol ratio stand",
+        "density stand",
+        "minimum posts",
+    }
+    assert all(c.met for c in checks.values()), checks
+    wait = checks["screening wait north"]
+    assert wait.target == "P90 wait <= 5.0 min" and wait.unit == "min"
+    assert wait.value == max(result.gates[0].wait_quantile_min)
+    assert checks["minimum posts"].value == 0
+
+
+def test_verification_draws_its_own_random_numbers(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    _, result = verify(event, TARGETS, cover(required, event.grid), required, REPS, seed=0)
+    _, fitted = derive_requirements(event, TARGETS, REPS, seed=0)
+    assert result.seed == verification_seed(0) != 0
+    assert result.gates[0].arrivals_mean != fitted.gates[0].arrivals_mean
+    assert 0 <= verification_seed(12345) < 2**31
+
+
+def test_lanes_follow_the_rostered_screening_officers(event: EventPlan) -> None:
+    """2 officers per lane: 5 officers staff 2 lanes; more than 8 lanes' worth is capped."""
+    on_post = {PostId("screen"): [5, 0, 17] + [2] * 13}
+    assert rostered_lanes(event, on_post)["north"][:4] == [2, 0, 8, 1]
+
+
+def test_missing_screening_officers_miss_the_wait(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    """No screening from 30 to 45: those arrivals wait for the next slot."""
+    checks, _ = checks_by_name(event, required, without(cover(required, event.grid), "screen", 30))
+    wait = checks["screening wait north"]
+    assert not wait.met
+    assert wait.value > 5.0
+    assert wait.replications_met == 0.0
+    assert "+0:30" in wait.detail
+
+
+def test_patrol_short_of_the_ratio(event: EventPlan, required: tuple[Requirement, ...]) -> None:
+    last = event.grid.slot_start(event.grid.n_slots - 1)
+    checks, _ = checks_by_name(
+        event, required, without(cover(required, event.grid), "patrol", last)
+    )
+    patrol = checks["patrol ratio stand"]
+    assert not patrol.met
+    assert patrol.value == float("inf")  # nobody on patrol with the stand full
+    assert patrol.detail.startswith("above the ratio in +3:45 (2,")
+    assert checks["minimum posts"].value == 1
+
+
+def test_fixed_post_short(event: EventPlan, required: tuple[Requirement, ...]) -> None:
+    shifts = cover(required, event.grid)
+    one_short = tuple(s for s in shifts if s.officer_id != "fixed-0-0")
+    check = checks_by_name(event, required, one_short)[0]["minimum posts"]
+    assert not check.met and check.value == 1.0 and check.replications_met == 0.0
+    assert check.detail == "fixed short in 1 slot from +0:00"
+
+
+def test_density_above_critical_names_warning_slots(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    small = dataclasses.replace(event, zones=(zone("stand", area_m2=500.0),))
+    checks, result = checks_by_name(small, required, cover(required, small.grid))
+    density = checks["density stand"]
+    assert density.value == max(result.zones[0].density_max) > 3.0
+    assert not density.met and density.replications_met == 0.0
+    assert density.detail.startswith("above warning 1.7 persons/m2 in +")
+
+
+def test_wall_clock_labels_when_the_plan_has_a_start_time(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    timed = dataclasses.replace(
+        event, grid=dataclasses.replace(event.grid, start_time="2025-05-01T18:00")
+    )
+    checks, _ = checks_by_name(timed, required, without(cover(required, timed.grid), "screen", 30))
+    assert "18:30" in checks["screening wait north"].detail
