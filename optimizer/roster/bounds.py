@@ -6,8 +6,10 @@ CP-SAT proves nothing, and they are the per-type figures of ``TypeHeadcount.lowe
 * peak: in each slot every required officer is a different person on duty;
 * workload: officer-slots required / the most slots one shift can work, rounded up.
 
-Per type, only posts that no other type may fill count (public-order posts bound nobody when
-special police may fill them too), so each figure is a bound on that type's own headcount.
+Per type, a slot's figure is the larger of: the demand of posts only that type may fill, and the
+demand of every post it may fill less what the other types able to fill them could spare (their
+pool less the posts only they may fill). Public-order posts thus bind public-order officers as
+far as the special police in the pool cannot take them over.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def cheap_bounds(
     coverers: Mapping[OfficerTypeId, Sequence[OfficerTypeId]],
     longest_slots: Mapping[OfficerTypeId, int],
     slot_min: Minutes,
+    available: Mapping[OfficerTypeId, int] | None = None,
 ) -> CheapBounds:
     """Peak and workload bounds, overall and per officer type.
 
@@ -52,13 +55,28 @@ def cheap_bounds(
         For each officer type, the most slots a shift it may work covers (0 if none).
     slot_min
         Slot length, to turn officer-slots into officer-minutes.
+    available
+        Officers of each type in the pool; without it, other types are assumed unlimited.
     """
     n_slots = max((len(row) for row in demand.values()), default=0)
     total = [sum(row[s] for row in demand.values()) for s in range(n_slots)]
     overall = _peak_or_workload(total, max(longest_slots.values(), default=0))
+    def only(officer_type: OfficerTypeId) -> list[int]:
+        own = [b for b, who in coverers.items() if tuple(who) == (officer_type,)]
+        return [sum(demand[b][s] for b in own) for s in range(n_slots)]
+
     by_type: dict[OfficerTypeId, int] = {}
     for officer_type, longest in longest_slots.items():
-        own = [b for b, who in coverers.items() if tuple(who) == (officer_type,)]
-        only = [sum(demand[b][s] for b in own) for s in range(n_slots)]
-        by_type[officer_type] = _peak_or_workload(only, longest)
+        needed = only(officer_type)
+        if available is not None:
+            fillable = [b for b, who in coverers.items() if officer_type in who]
+            others = {t for b in fillable for t in coverers[b] if t != officer_type}
+            spare = [
+                sum(max(0, available.get(t, 0) - only(t)[s]) for t in others)
+                for s in range(n_slots)
+            ]
+            for s in range(n_slots):
+                left = sum(demand[b][s] for b in fillable) - spare[s]
+                needed[s] = max(needed[s], left)
+        by_type[officer_type] = _peak_or_workload(needed, longest)
     return CheapBounds(overall, by_type, sum(total) * slot_min)

@@ -109,7 +109,14 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
     # Types with no officers fill nothing, so they do not weaken another type's bound.
     staffed = {g.officer_type for g in templates.groups}
     coverers = {b: tuple(a for a in type_ids if b in covers[a] and a in staffed) for b in type_ids}
+    available = dict.fromkeys(type_ids, 0)
+    for group in templates.groups:
+        available[group.officer_type] += group.count
     bounds = cheap_bounds(
-        dict(zip(type_ids, demand, strict=True)), coverers, longest, plan.grid.slot_min
+        dict(zip(type_ids, demand, strict=True)),
+        coverers,
+        longest,
+        plan.grid.slot_min,
+        available,
     )
     return RosterProblem(type_ids, covers, templates, cover, bounds)
