@@ -61,6 +61,7 @@ def cheap_bounds(
     n_slots = max((len(row) for row in demand.values()), default=0)
     total = [sum(row[s] for row in demand.values()) for s in range(n_slots)]
     overall = _peak_or_workload(total, max(longest_slots.values(), default=0))
+
     def only(officer_type: OfficerTypeId) -> list[int]:
         own = [b for b, who in coverers.items() if tuple(who) == (officer_type,)]
         return [sum(demand[b][s] for b in own) for s in range(n_slots)]
