@@ -1,8 +1,13 @@
-"""Roster solve on synthetic stadium and marathon-sized cases: model size, times, headcount, gap.
+"""Roster solve on the bundled examples and synthetic cases: model size, times, headcount, gap.
 
-Run: ``python benchmarks/bench_roster.py [--case stadium|large|all] [--time-limit S]
-[--workers N]``.
-The cases are generated from a seed (numpy), so figures are comparable between runs.
+Run: ``python benchmarks/bench_roster.py [--case marathon|stadium-example|stadium|large|all]
+[--time-limit S] [--workers N]`` (default: every case, 2 workers).
+
+* ``marathon``: ``examples/marathon.yaml`` (requirements given in the plan; targets: a headcount
+  gap of at most 1 % within 60 s on 2 workers);
+* ``stadium-example``: ``examples/stadium_match.yaml``, requirements from the crowd simulation
+  (seed 0, 10 replications; target: proven optimal within 5 s);
+* ``stadium``, ``large``: synthetic curves generated from a seed (numpy).
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,9 +41,16 @@ from optimizer.domain.types import (
     Zone,
     ZoneId,
 )
+from optimizer.risk import assess
 from optimizer.roster import ProgressEvent, RosterSolver, check_roster
+from optimizer.roster.given import given_requirements
 from optimizer.roster.model import build_cover_model
 from optimizer.roster.problem import build_problem
+from optimizer.rpc.convert import plan_from_pb
+from optimizer.rpc.planfile import load_plan_message
+from optimizer.staffing.requirements import derive_requirements
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 PO = OfficerTypeId("public_order")
 SP = OfficerTypeId("special_police")
@@ -123,15 +137,44 @@ def build_case(case: Case) -> tuple[EventPlan, list[Requirement]]:
     return plan, requirements
 
 
-def run(case: Case, time_limit_s: float, workers: int) -> None:
-    plan, requirements = build_case(case)
+def marathon() -> tuple[EventPlan, list[Requirement]]:
+    """The bundled marathon: every post's requirement is given in the plan."""
+    plan = plan_from_pb(load_plan_message(EXAMPLES / "marathon.yaml"))
+    return plan, list(given_requirements(plan))
+
+
+def stadium_example() -> tuple[EventPlan, list[Requirement]]:
+    """The bundled stadium match, with requirements from the crowd simulation (seed 0)."""
+    plan = plan_from_pb(load_plan_message(EXAMPLES / "stadium_match.yaml"))
+    requirements, _ = derive_requirements(plan, assess(plan.risk).targets, 10, 0)
+    return plan, list(requirements)
+
+
+EXAMPLE_CASES: dict[str, Callable[[], tuple[EventPlan, list[Requirement]]]] = {
+    "marathon": marathon,
+    "stadium-example": stadium_example,
+}
+DEFAULT_LIMITS_S = {"marathon": 60.0, "stadium-example": 5.0, "stadium": 10.0, "large": 60.0}
+
+
+def run(
+    name: str,
+    plan: EventPlan,
+    requirements: Sequence[Requirement],
+    time_limit_s: float,
+    workers: int,
+) -> None:
     t0 = time.perf_counter()
     problem = build_problem(plan, requirements)
     cover = build_cover_model(problem.cover)
     build_s = time.perf_counter() - t0
     proto = cover.model.proto
     peak = max(sum(r.officers[s] for r in requirements) for s in range(plan.grid.n_slots))
-    print(f"== {case.name}: {case.n_posts} posts, {plan.grid.n_slots} slots, peak {peak} officers")
+    pool = sum(s.count for s in plan.pool.supply) + len(plan.pool.officers)
+    print(
+        f"== {name}: {len(requirements)} posts, {plan.grid.n_slots} slots of"
+        f" {plan.grid.slot_min} min, peak {peak} officers, pool {pool}"
+    )
     print(
         f"   templates {len(problem.templates.templates)}, columns {len(problem.cover.columns)}"
         f" (break step {problem.templates.break_step_min} min), model variables"
@@ -140,9 +183,17 @@ def run(case: Case, time_limit_s: float, workers: int) -> None:
 
     first: list[float] = []
 
+    last: list[float] = []
+
     def progress(event: ProgressEvent) -> None:
         if event.objective is not None and not first:
             first.append(event.elapsed_s)
+        # Time of the last improving roster, whichever stage found it.
+        if event.objective is not None and (not seen or seen[-1] != (event.stage, event.objective)):
+            seen.append((event.stage, event.objective))
+            last[:] = [event.elapsed_s]
+
+    seen: list[tuple[str, int]] = []
 
     solver = RosterSolver(
         plan,
@@ -157,6 +208,7 @@ def run(case: Case, time_limit_s: float, workers: int) -> None:
     problems = check_roster(plan, requirements, roster)
     check_s = time.perf_counter() - t1
     stage_s = sum(s.wall_s for s in solver.staged.stages) if solver.staged else 0.0
+    final_s = last[0] if last else float("nan")
     moves = sum(
         a.post_id != b.post_id
         for shift in roster.shifts
@@ -167,7 +219,8 @@ def run(case: Case, time_limit_s: float, workers: int) -> None:
         for s in (solver.staged.stages if solver.staged else ())
     )
     print(
-        f"   first solution {first[0] if first else float('nan'):.2f} s, total {total_s:.2f} s"
+        f"   first solution {first[0] if first else float('nan'):.2f} s, final {final_s:.2f} s,"
+        f" total {total_s:.2f} s"
         f" (limit {time_limit_s:g} s, workers {workers})"
     )
     print(f"   stages: {stages}; outside CP-SAT (model, posts) {total_s - stage_s:.2f} s")
@@ -189,23 +242,23 @@ def run(case: Case, time_limit_s: float, workers: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--case", choices=[*CASES, "all"], default="all")
+    parser.add_argument("--case", choices=[*EXAMPLE_CASES, *CASES, "all"], default="all")
     parser.add_argument(
         "--time-limit",
         type=float,
         default=None,
-        help="seconds (default: 10 for stadium, 60 for large)",
+        help="seconds (default: 60 marathon, 5 stadium-example, 10 stadium, 60 large)",
     )
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    names = list(CASES) if args.case == "all" else [args.case]
+    names = [*EXAMPLE_CASES, *CASES] if args.case == "all" else [args.case]
     for name in names:
-        limit = (
-            args.time_limit
-            if args.time_limit is not None
-            else (10.0 if name == "stadium" else 60.0)
-        )
-        run(CASES[name], limit, args.workers)
+        limit = args.time_limit if args.time_limit is not None else DEFAULT_LIMITS_S[name]
+        if name in EXAMPLE_CASES:
+            plan, requirements = EXAMPLE_CASES[name]()
+        else:
+            plan, requirements = build_case(CASES[name])
+        run(name, plan, requirements, limit, args.workers)
 
 
 if __name__ == "__main__":

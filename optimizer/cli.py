@@ -7,21 +7,26 @@ The only module that reads argv or the environment. Bad input prints every viola
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from google.protobuf import json_format
 
 from optimizer import pipeline, report
 from optimizer.domain.types import EventPlan, RunOptions
-from optimizer.errors import InvalidInput
+from optimizer.errors import InvalidInput, Violation
 from optimizer.risk import assess
 from optimizer.rpc import convert
 from optimizer.rpc.planfile import load_plan_message
 
 EXIT_INVALID = 2
+# Bearer tokens for ``serve``, comma- or whitespace-separated, when no --tokens-file is given.
+TOKENS_ENV = "OPTIMIZER_AUTH_TOKENS"
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +75,33 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--address", default="127.0.0.1:50051", help="host:port to listen on")
     serve.add_argument("--no-reflection", action="store_true", help="disable server reflection")
     serve.add_argument("--grace", type=float, default=10.0, help="drain time on shutdown (s)")
+    serve.add_argument("--tls-cert", help="PEM certificate chain; with --tls-key, serve TLS")
+    serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    serve.add_argument(
+        "--tls-client-ca", help="PEM CA certificates; clients must present a certificate it signed"
+    )
+    serve.add_argument(
+        "--tokens-file",
+        help="accepted bearer tokens, one per line (# comments); turns authentication on. "
+        f"Without it, tokens are read from ${TOKENS_ENV} when that is set",
+    )
+    serve.add_argument(
+        "--open-reflection",
+        action="store_true",
+        help="with tokens, leave server reflection reachable without one (health always is)",
+    )
+    serve.add_argument(
+        "--max-solves", type=int, default=2, help="Plan/Simulate calls run at once (default 2)"
+    )
+    serve.add_argument(
+        "--max-problem-size",
+        type=int,
+        default=200_000_000,
+        help="largest slots x posts x officers accepted (default 200,000,000)",
+    )
+    serve.add_argument(
+        "--log-format", choices=["json", "text"], default="json", help="log lines (default json)"
+    )
     return parser
 
 
@@ -88,15 +120,90 @@ def _options(args: argparse.Namespace) -> RunOptions:
     )
 
 
-def _progress(args: argparse.Namespace) -> pipeline.ProgressHandler | None:
-    if args.quiet:
-        return None
-    return lambda message: print(f"  .. {message}", file=sys.stderr, flush=True)
+class ProgressDisplay:
+    """Pipeline progress on stderr: the same events the gRPC ``PlanStream`` sends.
+
+    On a terminal, one line rewritten in place with a bar over the five phases; otherwise (a log,
+    CI) a line per phase message and per new incumbent, leaving out the per-replication counts
+    and the solver's bound-only reports, which come in bursts. Called from CP-SAT's threads too,
+    hence the lock.
+    """
+
+    PHASES = tuple(pipeline.Phase)
+    # Redraw a terminal line at most this often; phase changes are always drawn.
+    REDRAW_S = 0.1
+
+    def __init__(self, stream: TextIO, tty: bool | None = None) -> None:
+        self._stream = stream
+        self._tty = stream.isatty() if tty is None else tty
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._phase: pipeline.Phase | None = None
+        self._drawn_at = 0.0
+        self._width = 0
+        self._incumbent: tuple[str, int] | None = None
+
+    def line(self, progress: pipeline.Progress) -> str:
+        """The text shown for ``progress``."""
+        index = self.PHASES.index(progress.phase) + 1
+        bar = "#" * index + "-" * (len(self.PHASES) - index)
+        elapsed = time.monotonic() - self._started
+        text = progress.message
+        solver = progress.solver
+        if solver is not None and solver.objective is not None:
+            gap = ""
+            if solver.objective > 0:
+                gap = f", gap {100 * (solver.objective - solver.bound) / solver.objective:.1f}%"
+            text = f"{solver.stage}: {solver.objective} (bound {solver.bound}{gap})"
+        return f"[{bar}] {progress.phase.value:<12} {text}  {elapsed:.1f} s"
+
+    def __call__(self, progress: pipeline.Progress) -> None:
+        with self._lock:
+            changed = progress.phase is not self._phase
+            self._phase = progress.phase
+            if not self._tty:
+                if self._worth_a_line(progress):
+                    print(f"  .. {self.line(progress)}", file=self._stream, flush=True)
+                return
+            now = time.monotonic()
+            if not changed and now - self._drawn_at < self.REDRAW_S:
+                return
+            self._drawn_at = now
+            text = self.line(progress)
+            self._stream.write("\r" + text.ljust(self._width))
+            self._stream.flush()
+            self._width = len(text)
+
+    def _worth_a_line(self, progress: pipeline.Progress) -> bool:
+        solver = progress.solver
+        if solver is None:
+            return not progress.step
+        if solver.objective is None or (solver.stage, solver.objective) == self._incumbent:
+            return False
+        self._incumbent = (solver.stage, solver.objective)
+        return True
+
+    def close(self) -> None:
+        """End the terminal line so what follows starts on its own."""
+        with self._lock:
+            if self._tty and self._width:
+                self._stream.write("\n")
+                self._stream.flush()
+                self._width = 0
+
+
+def _progress(args: argparse.Namespace) -> ProgressDisplay | None:
+    return None if args.quiet else ProgressDisplay(sys.stderr)
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     plan = _load(args.file)
-    outcome = pipeline.plan(plan, _options(args), on_progress=_progress(args))
+    display = _progress(args)
+    try:
+        outcome = pipeline.plan(plan, _options(args), on_progress=display)
+    finally:
+        if display is not None:
+            display.close()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result = convert.plan_result_to_pb(outcome)
@@ -123,7 +230,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    outcome = pipeline.simulate(_load(args.file), _options(args), on_progress=_progress(args))
+    display = _progress(args)
+    try:
+        outcome = pipeline.simulate(_load(args.file), _options(args), on_progress=display)
+    finally:
+        if display is not None:
+            display.close()
     print(report.simulate_summary(outcome))
     if args.json:
         message = convert.simulate_response_to_pb(outcome)
@@ -135,11 +247,56 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from optimizer.rpc.server import ServerConfig, serve
+def _read(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput([Violation(what, f"cannot read {path}: {exc.strerror}")]) from exc
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    serve(ServerConfig(address=args.address, reflection=not args.no_reflection, grace_s=args.grace))
+
+def _tokens(args: argparse.Namespace) -> frozenset[str] | None:
+    """Bearer tokens from --tokens-file, else from $OPTIMIZER_AUTH_TOKENS; None: auth off."""
+    if args.tokens_file:
+        lines = _read(args.tokens_file, "--tokens-file").decode("utf-8").splitlines()
+        tokens = frozenset(t.strip() for t in lines if t.strip() and not t.startswith("#"))
+        if not tokens:
+            raise InvalidInput([Violation("--tokens-file", f"{args.tokens_file} holds no token")])
+        return tokens
+    found = os.environ.get(TOKENS_ENV, "").replace(",", " ").split()
+    return frozenset(found) if found else None
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from optimizer.rpc import logs
+    from optimizer.rpc.limits import Limits
+    from optimizer.rpc.server import ServerConfig, TlsConfig, serve
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise InvalidInput([Violation("--tls-cert/--tls-key", "give both or neither")])
+    if args.tls_client_ca and not args.tls_cert:
+        raise InvalidInput([Violation("--tls-client-ca", "needs --tls-cert and --tls-key")])
+    tls = None
+    if args.tls_cert:
+        client_ca = _read(args.tls_client_ca, "--tls-client-ca") if args.tls_client_ca else None
+        tls = TlsConfig(
+            _read(args.tls_cert, "--tls-cert"), _read(args.tls_key, "--tls-key"), client_ca
+        )
+    try:
+        limits = Limits(max_solves=args.max_solves, max_problem_size=args.max_problem_size)
+    except ValueError as exc:
+        raise InvalidInput([Violation("serve", str(exc))]) from exc
+    logs.configure(json_lines=args.log_format == "json")
+    serve(
+        ServerConfig(
+            address=args.address,
+            reflection=not args.no_reflection,
+            grace_s=args.grace,
+            limits=limits,
+            tls=tls,
+            tokens=_tokens(args),
+            open_reflection=args.open_reflection,
+        )
+    )
     return 0
 
 

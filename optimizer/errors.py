@@ -2,7 +2,8 @@
 
     OptimizerError
     ├── InvalidInput   (a ValueError) the plan or the options are wrong; carries every violation
-    └── SolverError    the solver failed in a way that is a bug, not an answer (MODEL_INVALID)
+    ├── SolverError    the solver failed in a way that is a bug, not an answer (MODEL_INVALID)
+    └── Cancelled      the caller asked the run to stop (a stop event was set) before it finished
 
 An infeasible roster is not an error: it is returned with status INFEASIBLE and its shortfalls.
 """
@@ -37,3 +38,7 @@ class InvalidInput(OptimizerError, ValueError):
 
 class SolverError(OptimizerError):
     """The solver rejected a model the optimiser built: a bug to report, not a user error."""
+
+
+class Cancelled(OptimizerError):
+    """The run was stopped on request (its stop event was set); there is no result."""

@@ -81,7 +81,11 @@ def plan_summary(outcome: PlanOutcome) -> str:
         for s in roster.shortfalls:
             span = f"{clock(s.start_min)}-{clock(s.end_min)}"
             lines.append(f"    {s.officers} x {s.officer_type} missing {span}")
-    lines += ["", f"Verification (re-simulated, {outcome.options.replications} replications):"]
+    if outcome.simulation.replications > 0:
+        how = f"re-simulated, {outcome.options.replications} replications"
+    else:
+        how = "coverage of the requirements given by the plan; nothing to simulate"
+    lines += ["", f"Verification ({how}):"]
     for check in outcome.verification:
         mark = "met   " if check.met else "MISSED"
         lines.append(

@@ -7,7 +7,22 @@ Defaults and their sources are in the research notes (DOMAIN_RESEARCH section 6)
   Queensland 1:100);
 - static crowd density warning / critical: 2.0/3.5, 2.0/3.3, 1.7/3.0 persons per m2 (queueing LOS D
   starts at 1.7 and E at 3.3; Still: critical about 4);
-- reserve share of patrol and rapid-response force: 10 / 15 / 20 %.
+- reserve share of patrol and rapid-response force: 10 / 15 / 20 %;
+- rapid response (``optimizer.staffing.response``):
+  - incidents needing a unit, 2 / 3 / 5 per 10,000 attendee-hours, each holding the unit 15 / 20 /
+    25 min: judgement. No police incident rate for events was found; the order of magnitude
+    follows mass-gathering medical studies (about 0.5-2 patients per 1,000 attendees over an
+    event of some hours, i.e. 1-7 per 10,000 attendee-hours), raised with the risk level;
+  - P(every unit of a point busy) at most 0.20 / 0.10 / 0.05: judgement;
+  - response targets core / inner / outer ring 5/5/5, 3/3/5, 1/3/5 min: the Chinese 1-3-5 minute
+    rapid-response circles (Wuhan, Tianjin) and Hohhot's 3 minutes, mapped to levels by judgement;
+  - at least 1 / 1 / 5 points: five from the project's source reports for major events (no outside
+    source for the number); the research's "+1 point per 10,000 (medium) or 5,000 (high)
+    attendees" is a judgement left to the plan (attendees_per_extra_point, 0 = off);
+  - two officers per unit, the smallest team that may intervene: judgement;
+- patrols: officers per attendee doubled at critical density, rising linearly from the warning
+  density (``patrol_density_factor`` 2): judgement, so that a crowd nearing the critical density,
+  where the Green Guide and Still ask for active crowd management, gets twice the eyes.
 """
 
 from __future__ import annotations
@@ -24,6 +39,15 @@ DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
         density_warning=2.0,
         density_critical=3.5,
         reserve_share=0.10,
+        incidents_per_10k_hours=2.0,
+        incident_service_min=15.0,
+        response_busy_max=0.20,
+        response_core_min=5.0,
+        response_inner_min=5.0,
+        response_outer_min=5.0,
+        min_response_points=1,
+        response_unit_officers=2,
+        patrol_density_factor=2.0,
     ),
     RiskLevel.MEDIUM: RiskTargets(
         wait_target_min=10.0,
@@ -32,6 +56,15 @@ DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
         density_warning=2.0,
         density_critical=3.3,
         reserve_share=0.15,
+        incidents_per_10k_hours=3.0,
+        incident_service_min=20.0,
+        response_busy_max=0.10,
+        response_core_min=3.0,
+        response_inner_min=3.0,
+        response_outer_min=5.0,
+        min_response_points=1,
+        response_unit_officers=2,
+        patrol_density_factor=2.0,
     ),
     RiskLevel.HIGH: RiskTargets(
         wait_target_min=5.0,
@@ -40,6 +73,15 @@ DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
         density_warning=1.7,
         density_critical=3.0,
         reserve_share=0.20,
+        incidents_per_10k_hours=5.0,
+        incident_service_min=25.0,
+        response_busy_max=0.05,
+        response_core_min=1.0,
+        response_inner_min=3.0,
+        response_outer_min=5.0,
+        min_response_points=5,
+        response_unit_officers=2,
+        patrol_density_factor=2.0,
     ),
 }
 

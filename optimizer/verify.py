@@ -9,7 +9,10 @@ they were fitted to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import math
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +21,7 @@ from optimizer.domain.coverage import officers_by_post
 from optimizer.domain.types import (
     EventPlan,
     GateId,
+    Post,
     PostId,
     PostKind,
     Requirement,
@@ -26,10 +30,14 @@ from optimizer.domain.types import (
     SimulationResult,
     TargetCheck,
     Zone,
+    ZoneId,
+    ZoneSlotStats,
 )
 from optimizer.simulation import SimulationRun, simulate_detailed
+from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.labels import people, quantile_label
-from optimizer.staffing.posts import active_slots
+from optimizer.staffing.posts import active_slots, density_scale
+from optimizer.staffing.response import PointLoad, point_loads, required_points, unit_officers
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -48,6 +56,8 @@ def verify(
     seed: int,
     *,
     workers: int = 1,
+    stop_event: threading.Event | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
 ) -> tuple[tuple[TargetCheck, ...], SimulationResult]:
     """Re-simulate the event with the roster's officers and check every risk target.
 
@@ -59,18 +69,27 @@ def verify(
     -------
     tuple
         The checks: a screening wait per gate, a patrol ratio per zone with patrol posts, a
-        density per zone with an area, and "minimum posts" for every non-screening post; then the
-        verification simulation.
+        density per zone with an area, the rapid-response points (their number, the units per
+        point, their reach; see ``response_checks``), and "minimum posts" for every non-screening
+        post; then the verification simulation.
     """
     on_post = officers_by_post(shifts, plan.grid)
     lanes = rostered_lanes(plan, on_post)
     run = simulate_detailed(
-        plan, targets, lanes, replications, verification_seed(seed), workers=workers
+        plan,
+        targets,
+        lanes,
+        replications,
+        verification_seed(seed),
+        workers=workers,
+        stop_event=stop_event,
+        on_replication=on_replication,
     )
     checks = [
         *screening_checks(plan, targets, run),
         *patrol_checks(plan, targets, run, on_post),
         *density_checks(plan, targets, run),
+        *response_checks(plan, targets, run, on_post),
         minimum_posts_check(plan, requirements, on_post),
     ]
     return tuple(checks), run.result
@@ -126,6 +145,11 @@ def screening_checks(
         if never:
             # Within the quantile, so allowed, but a planner should know and extend the post.
             detail += f"; {never:,.1f} per replication never screened (lanes closed on a queue)"
+        if sum(stats.spilled_mean):
+            detail += (
+                f"; {sum(stats.spilled_mean):,.1f} per replication went on to"
+                f" {plan.gate(stats.gate_id).spill_to} (queue at its spill-over threshold)"
+            )
         checks.append(
             TargetCheck(
                 name=f"screening wait {stats.gate_id}",
@@ -150,7 +174,9 @@ def patrol_checks(
 
     Only slots in which one of the zone's patrol posts is active count. With several posts the
     zone's ratio is the harmonic mean of theirs, which is what splitting the crowd evenly among
-    them, as the requirements do, amounts to. No officer with people present is ``inf``.
+    them, as the requirements do, amounts to. No officer with people present is ``inf``. Above
+    the warning density each attendee counts ``density_scale`` times (the ratio tightens as in the
+    requirements), so the value is attendees per officer weighted by density.
     """
     n_slots = plan.grid.n_slots
     checks = []
@@ -165,6 +191,7 @@ def patrol_checks(
             [sum(on_post.get(p.id, [0] * n_slots)[k] for p in posts) for k in slots], dtype=float
         )
         by_rep = run.occupancy_max_by_rep[zone.id][:, slots]
+        by_rep = by_rep * _density_scales(by_rep, zone, targets)
         per_officer = _per_officer(by_rep, officers)
         worst_by_slot = _per_officer(by_rep.max(axis=0), officers)
         missed = [k for k, v in zip(slots, worst_by_slot, strict=True) if v > ratio]
@@ -178,7 +205,7 @@ def patrol_checks(
         checks.append(
             TargetCheck(
                 name=f"patrol ratio {zone.id}",
-                target=f"<= {ratio:g} attendees per patrol officer",
+                target=f"<= {ratio:g} attendees per patrol officer" + _scaled_note(targets),
                 value=value,
                 unit="attendees/officer",
                 met=not missed,
@@ -219,6 +246,183 @@ def density_checks(plan: EventPlan, targets: RiskTargets, run: SimulationRun) ->
     return checks
 
 
+def response_checks(
+    plan: EventPlan,
+    targets: RiskTargets,
+    run: SimulationRun,
+    on_post: Mapping[PostId, Sequence[int]],
+) -> list[TargetCheck]:
+    """Rapid response against the crowd of the verification run (``staffing.response``).
+
+    - "response points": at least ``required_points`` rapid-response posts active in every slot
+      with people present in a zone;
+    - "response units <post>" per point: with the rostered officers less the reserve, in units,
+      P(all units busy) by Erlang B on the point's offered load within ``response_busy_max`` in
+      every active slot;
+    - "response reach": every point's walk, at the density of the slot, within its ring's target.
+
+    A check is left out when its targets are off (0). ``replications_met`` judges each
+    replication by its own zone peaks.
+    """
+    zones = {z.zone_id: z for z in run.result.zones}
+    by_rep = [_zones_of_rep(plan, run, r) for r in range(run.result.replications)]
+    checks = []
+    points = [p for p in plan.posts if p.kind is PostKind.RAPID_RESPONSE]
+    needed = required_points(targets, plan.crowd.attendance)
+    if needed > 0:
+        checks.append(_points_check(plan, points, needed, zones, by_rep))
+    incidents = (
+        targets.incidents_per_10k_hours > 0
+        and targets.incident_service_min > 0
+        and targets.response_busy_max > 0
+    )
+    loads = point_loads(plan, targets, zones)
+    loads_by_rep = [point_loads(plan, targets, z) for z in by_rep]
+    if incidents:
+        for post in points:
+            rostered = on_post.get(post.id, [0] * plan.grid.n_slots)
+            checks.append(_units_check(plan, targets, post, rostered, loads, loads_by_rep))
+    timed = [p for p in points if loads[p.id].target_min > 0]
+    if timed:
+        checks.append(_reach_check(plan, timed, loads, loads_by_rep))
+    return checks
+
+
+def _units_check(
+    plan: EventPlan,
+    targets: RiskTargets,
+    post: Post,
+    rostered: Sequence[int],
+    loads: Mapping[PostId, PointLoad],
+    loads_by_rep: Sequence[Mapping[PostId, PointLoad]],
+) -> TargetCheck:
+    """P(all units of ``post`` busy) in its active slots with the rostered units (less reserve)."""
+    slots = list(active_slots(plan, post))
+    size = unit_officers(post, targets)
+    units = {k: int(rostered[k] / (1 + targets.reserve_share) + 1e-9) // size for k in slots}
+
+    def busy(load: PointLoad, k: int) -> float:
+        offered = load.offered_load[k]
+        return erlang_b(units[k], offered) if offered > 0 else 0.0
+
+    load = loads[post.id]
+    worst = max(slots, key=lambda k: busy(load, k), default=None)
+    value = busy(load, worst) if worst is not None else 0.0
+    held = [
+        all(busy(rep[post.id], k) <= targets.response_busy_max for k in slots)
+        for rep in loads_by_rep
+    ]
+    detail = "no active slot"
+    if worst is not None:
+        detail = (
+            f"worst {_when(plan, worst)}: {units[worst]} units of {size} for"
+            f" {load.incidents_per_h[worst]:.2f} incidents/h"
+            f" (MOL load {load.offered_load[worst]:.2f} erl)"
+        )
+    return TargetCheck(
+        name=f"response units {post.id}",
+        target=f"P(all units busy) <= {targets.response_busy_max:g}",
+        value=value,
+        unit="probability",
+        met=value <= targets.response_busy_max,
+        replications_met=float(np.mean(held)) if held else 1.0,
+        detail=detail,
+    )
+
+
+def _zones_of_rep(plan: EventPlan, run: SimulationRun, rep: int) -> dict[ZoneId, ZoneSlotStats]:
+    """Zone statistics of one replication: its own peaks (means are not kept per replication)."""
+    out = {}
+    for stats in run.result.zones:
+        peak = run.occupancy_max_by_rep[stats.zone_id][rep]
+        area = plan.zone(stats.zone_id).area_m2
+        density = peak / area if area > 0 else np.zeros_like(peak)
+        out[stats.zone_id] = replace(
+            stats,
+            occupancy_max=tuple(float(v) for v in peak),
+            density_max=tuple(float(v) for v in density),
+        )
+    return out
+
+
+def _points_check(
+    plan: EventPlan,
+    points: Sequence[Post],
+    needed: int,
+    zones: Mapping[ZoneId, ZoneSlotStats],
+    by_rep: Sequence[Mapping[ZoneId, ZoneSlotStats]],
+) -> TargetCheck:
+    active = [
+        sum(1 for p in points if k in active_slots(plan, p)) for k in range(plan.grid.n_slots)
+    ]
+
+    def fewest(stats: Mapping[ZoneId, ZoneSlotStats]) -> int:
+        crowded = [
+            k
+            for k in range(plan.grid.n_slots)
+            if any(z.occupancy_max[k] > 0 for z in stats.values())
+        ]
+        return min((active[k] for k in crowded), default=needed)
+
+    value = fewest(zones)
+    short = [
+        k
+        for k in range(plan.grid.n_slots)
+        if active[k] < needed and any(z.occupancy_max[k] > 0 for z in zones.values())
+    ]
+    detail = f"at least {value} active while people are present"
+    if short:
+        detail = "too few in " + _slot_list(plan, [(k, f"{active[k]} active") for k in short])
+    return TargetCheck(
+        name="response points",
+        target=f">= {needed} rapid-response points while people are present",
+        value=float(value),
+        unit="points",
+        met=value >= needed,
+        replications_met=float(np.mean([fewest(z) >= needed for z in by_rep])),
+        detail=detail,
+    )
+
+
+def _reach_check(
+    plan: EventPlan,
+    points: Sequence[Post],
+    loads: Mapping[PostId, PointLoad],
+    loads_by_rep: Sequence[Mapping[PostId, PointLoad]],
+) -> TargetCheck:
+    def excess(load: PointLoad, post: Post) -> float:
+        """Worst reach over the target in the post's active slots (<= 0 when within)."""
+        return max(
+            (load.reach_min[k] - load.target_min for k in active_slots(plan, post)),
+            default=-math.inf,
+        )
+
+    worst = max(points, key=lambda p: excess(loads[p.id], p))
+    late = [p for p in points if excess(loads[p.id], p) > 0]
+    load = loads[worst.id]
+    reach = max((load.reach_min[k] for k in active_slots(plan, worst)), default=0.0)
+    if late:
+        detail = "too slow: " + ", ".join(
+            f"{p.id} {loads[p.id].target_min + excess(loads[p.id], p):.1f} of"
+            f" {loads[p.id].target_min:g} min"
+            for p in late[:MAX_LISTED]
+        )
+    else:
+        detail = (
+            f"slowest {worst.id}: {reach:.1f} of {load.target_min:g} min ({load.reach_m:.0f} m)"
+        )
+    held = [all(excess(rep[p.id], p) <= 0 for p in points) for rep in loads_by_rep]
+    return TargetCheck(
+        name="response reach",
+        target="every point reaches its area within its ring's response time",
+        value=reach,
+        unit="min",
+        met=not late,
+        replications_met=float(np.mean(held)) if held else 1.0,
+        detail=detail,
+    )
+
+
 def minimum_posts_check(
     plan: EventPlan,
     requirements: Sequence[Requirement],
@@ -253,6 +457,24 @@ def minimum_posts_check(
         met=short_slots == 0,
         replications_met=1.0 if short_slots == 0 else 0.0,
         detail=detail,
+    )
+
+
+def _density_scales(present: FloatArray, zone: Zone, targets: RiskTargets) -> FloatArray:
+    """``density_scale`` of each entry of ``present`` (people in ``zone``); 1 without an area."""
+    if zone.area_m2 <= 0:
+        return np.ones_like(present)
+    scale = np.vectorize(lambda people_: density_scale(people_ / zone.area_m2, targets))
+    scales: FloatArray = scale(present).astype(np.float64)
+    return scales
+
+
+def _scaled_note(targets: RiskTargets) -> str:
+    if targets.patrol_density_factor <= 1:
+        return ""
+    return (
+        f", tightening to 1/{targets.patrol_density_factor:g} of it from"
+        f" {targets.density_warning:g} to {targets.density_critical:g} persons/m2"
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from optimizer.cli import main
+from optimizer import pipeline
+from optimizer.cli import ProgressDisplay, main
+from optimizer.roster import ProgressEvent
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FAST = ["--replications", "3", "--quiet"]
@@ -87,3 +91,59 @@ def test_bad_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["plan", str(EXAMPLES / "quickstart.yaml"), "--replications", "0", "--quiet"])
     assert code == 2
     assert "options.replications" in capsys.readouterr().err
+
+
+def test_plan_shows_progress_on_stderr_unless_quiet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["plan", str(EXAMPLES / "quickstart.yaml"), "--out", str(tmp_path)]
+    assert main([*args, "--replications", "2"]) == 0
+    err = capsys.readouterr().err
+    for phase in ("validate", "simulate", "requirements", "solve", "verify"):
+        assert f"] {phase}" in err
+    assert re.search(r"\[####-\] solve +headcount: \d+ \(bound \d+, gap", err)
+    assert main([*args, "--replications", "2", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_display_redraws_one_line_on_a_terminal() -> None:
+    stream = io.StringIO()
+    display = ProgressDisplay(stream, tty=True)
+    display(pipeline.Progress(pipeline.Phase.VALIDATE, "validating the plan"))
+    solver = ProgressEvent("headcount", 0, 60, 55, 60, 0.3)
+    display(pipeline.Progress(pipeline.Phase.SOLVE, "solving", solver=solver))
+    display.close()
+    text = stream.getvalue()
+    assert text.count("\r") == 2 and text.endswith("\n") and text.count("\n") == 1
+    assert "[####-] solve        headcount: 60 (bound 55, gap 8.3%)" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--tls-cert", "cert.pem"], "--tls-cert/--tls-key: give both or neither"),
+        (["--tls-cert", "no/cert.pem", "--tls-key", "no/key.pem"], "--tls-cert: cannot read"),
+        (["--tokens-file", "no/tokens"], "--tokens-file: cannot read"),
+        (["--max-solves", "0"], "max_solves must be at least 1"),
+    ],
+)
+def test_serve_refuses_bad_security_options(
+    extra: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--address", "127.0.0.1:0", *extra]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_tokens_come_from_the_file_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from optimizer.cli import TOKENS_ENV, _tokens, build_parser
+
+    tokens = tmp_path / "tokens"
+    tokens.write_text("# planning tools\nalpha\n\n  beta  \n")
+    parse = build_parser().parse_args
+    monkeypatch.delenv(TOKENS_ENV, raising=False)
+    assert _tokens(parse(["serve", "--tokens-file", str(tokens)])) == {"alpha", "beta"}
+    assert _tokens(parse(["serve"])) is None
+    monkeypatch.setenv(TOKENS_ENV, "gamma, delta")
+    assert _tokens(parse(["serve"])) == {"gamma", "delta"}

@@ -63,6 +63,8 @@ class SolveStatus(enum.Enum):
 class ObjectiveTerm(enum.Enum):
     HEADCOUNT = "headcount"
     OFFICER_HOURS = "officer_hours"
+    POST_CHANGES = "post_changes"
+    OVER_COVER = "over_cover"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,11 @@ class Gate:
     service_mean_s: float
     service_cv: float
     share: float
+    # Spill-over: an arrival finding ``spill_queue`` or more queueing (0: never) walks
+    # ``spill_walk_min`` to ``spill_to``, a later gate in plan order. See ``simulation.model``.
+    spill_queue: int = 0
+    spill_to: GateId | None = None
+    spill_walk_min: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,11 @@ class Post:
     min_officers: int = 0
     gate_id: GateId | None = None
     attendees_per_officer: float = 0.0
+    # Rapid-response posts: zones answered (empty: all), reach in metres (0: from the zone's
+    # area), officers per unit (0: the risk level's). See ``optimizer.staffing.response``.
+    covers_zone_ids: tuple[ZoneId, ...] = ()
+    reach_m: float = 0.0
+    officers_per_unit: int = 0
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,18 @@ class RiskTargets:
     density_warning: float
     density_critical: float
     reserve_share: float
+    # Rapid response; 0 leaves a target off (and, in overrides, takes the level's default).
+    incidents_per_10k_hours: float = 0.0
+    incident_service_min: float = 0.0
+    response_busy_max: float = 0.0
+    response_core_min: float = 0.0
+    response_inner_min: float = 0.0
+    response_outer_min: float = 0.0
+    min_response_points: int = 0
+    attendees_per_extra_point: float = 0.0
+    response_unit_officers: int = 0
+    # Patrol officers per attendee times up to this at critical density (see staffing.posts).
+    patrol_density_factor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -202,10 +226,14 @@ class Supply:
 
 @dataclass(frozen=True)
 class Officer:
+    """A named officer; ``worked_min`` already worked, ``max_work_min`` 0 takes the labour cap."""
+
     id: str
     officer_type: OfficerTypeId
     available_start_min: Minutes
     available_end_min: Minutes
+    worked_min: Minutes = 0
+    max_work_min: Minutes = 0
 
 
 @dataclass(frozen=True)
@@ -244,6 +272,13 @@ class LabourRules:
     )
     break_window_start_min: Minutes = 180
     break_window_end_min: Minutes = 360
+    # Most working minutes of a named officer in the reference period; 0: no limit.
+    max_work_min: Minutes = 0
+
+    def work_left(self, officer: Officer) -> Minutes | None:
+        """Working minutes ``officer`` may still do, or None when no cap applies."""
+        cap = officer.max_work_min or self.max_work_min
+        return None if cap <= 0 else max(0, cap - officer.worked_min)
 
     def break_for(self, length_min: Minutes) -> Minutes:
         """Break of a shift of ``length_min``: the rule with the largest threshold it reaches."""
@@ -252,6 +287,27 @@ class LabourRules:
             if length_min >= rule.min_shift_min:
                 best = rule.break_min
         return best
+
+
+@dataclass(frozen=True)
+class RequirementSpan:
+    """``officers`` needed from ``start_min`` to ``end_min``; every slot it touches needs them."""
+
+    start_min: Minutes
+    end_min: Minutes
+    officers: int
+
+
+@dataclass(frozen=True)
+class PostRequirement:
+    """A requirement curve the planner gives for one post instead of the simulated one.
+
+    ``officer_type`` None means the post's own type; overlapping runs add up.
+    """
+
+    post_id: PostId
+    runs: tuple[RequirementSpan, ...]
+    officer_type: OfficerTypeId | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +323,9 @@ class EventPlan:
     labour: LabourRules = field(default_factory=LabourRules)
     objective: tuple[ObjectiveTerm, ...] = (ObjectiveTerm.HEADCOUNT, ObjectiveTerm.OFFICER_HOURS)
     phases: tuple[Phase, ...] = ()
+    requirements: tuple[PostRequirement, ...] = ()
+    # Minimise officers standing in at other types' posts right after headcount, not last.
+    substitutes_in_reserve: bool = False
 
     def zone(self, zone_id: str) -> Zone:
         return next(z for z in self.zones if z.id == zone_id)
@@ -372,6 +431,8 @@ class GateSlotStats:
     utilisation: tuple[float, ...]
     # Share of replications in which every slot met the wait target (1.0 when all did).
     replications_met: float = 1.0
+    # Arrivals per replication who spilled over to another gate, by slot (empty: none possible).
+    spilled_mean: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

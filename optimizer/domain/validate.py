@@ -84,6 +84,8 @@ def validate_plan(plan: EventPlan) -> list[Violation]:
     _check_risk(c, plan)
     _check_pool(c, plan, type_ids, horizon)
     _check_labour(c, plan)
+    _check_requirements(c, plan, type_ids, horizon)
+    _check_work_minutes(c, plan)
     return c.violations
 
 
@@ -135,6 +137,16 @@ def _check_gates(c: _Collector, plan: EventPlan, zone_ids: set[str]) -> None:
         c.number(gate.service_mean_s, f"{path}.service_mean_s", 0, 3600)
         c.number(gate.service_cv, f"{path}.service_cv", 0, 5)
         c.number(gate.share, f"{path}.share", 0, 1)
+        c.number(gate.spill_queue, f"{path}.spill_queue", 0, 1_000_000)
+        c.number(gate.spill_walk_min, f"{path}.spill_walk_min", 0, 120)
+        later = {g.id for g in plan.gates[i + 1 :]}
+        if gate.spill_queue > 0 or gate.spill_to is not None:
+            # Later gates only: spill-over then never cycles, and gates run in plan order.
+            c.check(
+                gate.spill_to in later,
+                f"{path}.spill_to_gate_id",
+                f"{gate.spill_to!r}: spill-over needs a gate listed after {gate.id!r}",
+            )
         c.check(
             gate.id in screened,
             f"{path}.id",
@@ -158,6 +170,8 @@ def _check_posts(
     c.unique_ids((p.id for p in plan.posts), "posts")
     c.check(bool(plan.posts), "posts", "a plan needs at least one post")
     gate_ids = {g.id for g in plan.gates}
+    # A post with a curve given by the plan needs no minimum of its own.
+    given = {r.post_id for r in plan.requirements}
     for i, post in enumerate(plan.posts):
         path = f"posts[{i}]"
         c.check(post.zone_id in zone_ids, f"{path}.zone_id", f"unknown zone {post.zone_id!r}")
@@ -175,13 +189,21 @@ def _check_posts(
         )
         c.number(post.min_officers, f"{path}.min_officers", 0, MAX_POST_MINIMUM)
         c.number(post.attendees_per_officer, f"{path}.attendees_per_officer", 0, 1e6)
+        c.number(post.reach_m, f"{path}.reach_m", 0, 1e5)
+        c.number(post.officers_per_unit, f"{path}.officers_per_unit", 0, 100)
+        for j, covered in enumerate(post.covers_zone_ids):
+            c.check(
+                covered in zone_ids,
+                f"{path}.covers_zone_ids[{j}]",
+                f"unknown zone {covered!r}",
+            )
         if post.kind is PostKind.SCREENING:
             c.check(
                 post.gate_id in gate_ids,
                 f"{path}.gate_id",
                 f"screening post needs a known gate, got {post.gate_id!r}",
             )
-        elif post.kind is not PostKind.PATROL:
+        elif post.kind is not PostKind.PATROL and post.id not in given:
             c.check(
                 post.min_officers >= 1,
                 f"{path}.min_officers",
@@ -253,6 +275,21 @@ def _check_risk(c: _Collector, plan: EventPlan) -> None:
         c.number(targets.density_warning, "risk.targets.density_warning", 0, 10)
         c.number(targets.density_critical, "risk.targets.density_critical", 0, 10)
         c.number(targets.reserve_share, "risk.targets.reserve_share", 0, 1)
+        c.number(targets.incidents_per_10k_hours, "risk.targets.incidents_per_10k_hours", 0, 1e4)
+        c.number(targets.incident_service_min, "risk.targets.incident_service_min", 0, 1440)
+        c.check(
+            0 <= targets.response_busy_max < 1,
+            "risk.targets.response_busy_max",
+            f"{targets.response_busy_max!r} is outside [0, 1)",
+        )
+        for name in ("response_core_min", "response_inner_min", "response_outer_min"):
+            c.number(getattr(targets, name), f"risk.targets.{name}", 0, 120)
+        c.number(targets.min_response_points, "risk.targets.min_response_points", 0, 1000)
+        c.number(
+            targets.attendees_per_extra_point, "risk.targets.attendees_per_extra_point", 0, 1e7
+        )
+        c.number(targets.response_unit_officers, "risk.targets.response_unit_officers", 0, 100)
+        c.number(targets.patrol_density_factor, "risk.targets.patrol_density_factor", 0, 10)
 
 
 def _check_pool(c: _Collector, plan: EventPlan, type_ids: set[str], horizon: int) -> None:
@@ -367,3 +404,52 @@ def _check_labour(c: _Collector, plan: EventPlan) -> None:
             "labour.min_shift_min",
             f"{rules.min_shift_min} is longer than the {plan.grid.horizon_min}-minute horizon",
         )
+
+
+def _check_requirements(c: _Collector, plan: EventPlan, type_ids: set[str], horizon: int) -> None:
+    """Given curves name a known post once, a known type, and runs inside the post's window."""
+    posts = {p.id: p for p in plan.posts}
+    seen: set[str] = set()
+    for i, req in enumerate(plan.requirements):
+        path = f"requirements[{i}]"
+        post = posts.get(req.post_id)
+        c.check(post is not None, f"{path}.post_id", f"unknown post {req.post_id!r}")
+        c.check(
+            req.post_id not in seen,
+            f"{path}.post_id",
+            f"post {req.post_id!r} already has a requirement",
+        )
+        seen.add(req.post_id)
+        if req.officer_type is not None:
+            c.check(
+                req.officer_type in type_ids,
+                f"{path}.officer_type",
+                f"unknown officer type {req.officer_type!r}",
+            )
+        c.check(bool(req.runs), f"{path}.runs", "a requirement needs at least one run")
+        for j, run in enumerate(req.runs):
+            run_path = f"{path}.runs[{j}]"
+            c.window(run.start_min, run.end_min, run_path, horizon, ("start_min", "end_min"))
+            c.number(run.officers, f"{run_path}.officers", 0, MAX_POST_MINIMUM)
+            if post is not None and 0 <= run.start_min < run.end_min <= horizon:
+                c.check(
+                    post.active_start_min <= run.start_min,
+                    f"{run_path}.start_min",
+                    f"{run.start_min} is before post {post.id!r} opens at {post.active_start_min}",
+                )
+                c.check(
+                    run.end_min <= post.active_end_min,
+                    f"{run_path}.end_min",
+                    f"{run.end_min} is after post {post.id!r} closes at {post.active_end_min}",
+                )
+
+
+MAX_WORK_MIN = 366 * 24 * 60
+
+
+def _check_work_minutes(c: _Collector, plan: EventPlan) -> None:
+    """Minutes worked and caps are counts of minutes within a year."""
+    c.number(plan.labour.max_work_min, "labour.max_work_min", 0, MAX_WORK_MIN)
+    for i, officer in enumerate(plan.pool.officers):
+        c.number(officer.worked_min, f"pool.officers[{i}].worked_min", 0, MAX_WORK_MIN)
+        c.number(officer.max_work_min, f"pool.officers[{i}].max_work_min", 0, MAX_WORK_MIN)

@@ -7,7 +7,8 @@ or assignment code, so a bug there cannot hide itself here. Coverage is counted 
 Checked: every post has its required officers in every slot (or, for an INFEASIBLE roster, exactly
 the reported shortfalls are missing); officers work only posts their type may fill; every shift
 starts on the start grid inside the horizon, has an allowed length, the break the labour rules
-give it and lies in its officer's availability; officer ids are unique; anonymous shifts fit the
+give it and lies in its officer's availability and, for a named officer, within the working
+minutes left under the maximum; officer ids are unique; anonymous shifts fit the
 supply; stints lie inside their shift, off the break and apart; and, given a ``Roster``, its
 headcount and paid minutes add up.
 """
@@ -166,6 +167,12 @@ def _check_pool(shifts: Sequence[Shift], plan: EventPlan) -> list[str]:
             errors.append(
                 f"shift {shift.officer_id}: outside availability "
                 f"[{officer.available_start_min}, {end})"
+            )
+        left = plan.labour.work_left(officer)
+        if left is not None and shift.working_min > left:
+            errors.append(
+                f"shift {shift.officer_id}: {shift.working_min} working minutes, but only "
+                f"{left} left under the maximum ({officer.worked_min} already worked)"
             )
     # Anonymous shifts must fit the supply windows without exceeding any count: a max flow.
     kinds = sorted(anonymous)

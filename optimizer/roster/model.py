@@ -10,6 +10,11 @@ Variables, hard rules, then the objective expressions (the solver picks which to
 * ``u[b, s]`` (only with ``allow_shortfall``): officers missing at posts of type ``b`` in
   slot ``s``.
 
+Objectives: ``headcount`` (sum of ``x``), ``officer_hours`` (paid minutes, break included),
+``over_cover`` (officer-slots on duty beyond the demand), ``substitution`` (officer-slots in which
+an officer stands in at a post of another type, or is on duty where only such posts need anyone),
+and with shortfall allowed ``uncovered``.
+
 Rules: per officer type and slot, the flows out of the type do not exceed the officers of that type
 working the slot; per post type and slot, the flows in (plus the shortfall) reach the demand; per
 group, the officers used do not exceed its size. Posts of one type are interchangeable for a
@@ -62,17 +67,33 @@ class CoverModel:
     headcount: cp_model.LinearExpr
     paid_minutes: cp_model.LinearExpr
     uncovered: cp_model.LinearExpr | None
+    over_cover: cp_model.LinearExpr
+    substitution: cp_model.LinearExpr
     shortfall: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     variables: list[cp_model.IntVar] = field(default_factory=list)
+    # False when no officer can stand in at a demanded post of another type: substitution is 0.
+    substitutable: bool = False
+    # Objectives a caller adds on top of the model (the Shift Design benchmark's), by name.
+    extra: dict[str, cp_model.LinearExpr] = field(default_factory=dict)
 
     def objective(self, name: str) -> cp_model.LinearExpr:
-        """The expression of objective ``name``: headcount, officer_hours or uncovered."""
+        """The expression of objective ``name``.
+
+        One of headcount, officer_hours, over_cover, substitution, (with shortfall allowed)
+        uncovered, or a name in ``extra``.
+        """
         if name == "headcount":
             return self.headcount
         if name == "officer_hours":
             return self.paid_minutes
+        if name == "over_cover":
+            return self.over_cover
+        if name == "substitution":
+            return self.substitution
         if name == "uncovered" and self.uncovered is not None:
             return self.uncovered
+        if name in self.extra:
+            return self.extra[name]
         raise ValueError(f"no objective {name!r} in this model")
 
 
@@ -172,6 +193,7 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
         [[] for _ in range(inp.n_slots)] for _ in range(n_post_types)
     ]
     variables = list(x) + [w for row in working for w in row if w is not None]
+    substitutes: list[cp_model.LinearExprT] = []
     for a in range(n_types):
         targets = [b for b in inp.covers[a] if b < n_post_types and demanded[b]]
         for s in range(inp.n_slots):
@@ -181,12 +203,16 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
             live = [b for b in targets if inp.demand[b][s] > 0]
             if len(live) == 1:
                 inflow[live[0]][s].append(on_duty)
+                if live[0] != a:
+                    substitutes.append(on_duty)
             elif len(live) > 1:
                 flows = [model.new_int_var(0, inp.demand[b][s], f"f[{a}->{b}|{s}]") for b in live]
                 variables.extend(flows)
                 model.add(sum(flows) <= on_duty)
                 for b, flow in zip(live, flows, strict=True):
                     inflow[b][s].append(flow)
+                    if b != a:
+                        substitutes.append(flow)
 
     shortfall: dict[tuple[int, int], cp_model.IntVar] = {}
     for b in range(n_post_types):
@@ -213,4 +239,21 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
     headcount = cp_model.LinearExpr.sum(x)
     paid_minutes = cp_model.LinearExpr.weighted_sum(x, [c.cost for c in inp.columns])
     uncovered = cp_model.LinearExpr.sum(list(shortfall.values())) if allow_shortfall else None
-    return CoverModel(model, x, headcount, paid_minutes, uncovered, shortfall, variables)
+    # On-duty officer-slots less the demand: the columns' working slots, offset by a constant.
+    demanded_slots = sum(sum(row) for row in inp.demand)
+    over_cover = (
+        cp_model.LinearExpr.weighted_sum(x, [len(c.slots) for c in inp.columns]) - demanded_slots
+    )
+    substitution = cp_model.LinearExpr.sum(substitutes)
+    return CoverModel(
+        model,
+        x,
+        headcount,
+        paid_minutes,
+        uncovered,
+        over_cover,
+        substitution,
+        shortfall,
+        variables,
+        substitutable=bool(substitutes),
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -58,7 +58,8 @@ class ProgressEvent:
     Attributes
     ----------
     stage
-        Objective of the stage: ``"headcount"``, ``"officer_hours"`` or ``"uncovered"``.
+        Objective of the stage: ``"headcount"``, ``"officer_hours"``, ``"over_cover"``,
+        ``"substitution"`` or ``"uncovered"``.
     stage_index
         Position of the stage in the run (0 first).
     objective
@@ -190,6 +191,7 @@ def _configure(
     seed: int,
     workers: int,
     relative_gap: float,
+    reproducible: bool = True,
 ) -> None:
     params = solver.parameters
     params.relative_gap_limit = relative_gap
@@ -197,8 +199,8 @@ def _configure(
     params.max_deterministic_time = max(deterministic_s, 0.01)
     params.num_workers = max(1, workers)
     # Parallel portfolios are not reproducible; interleaving makes 2+ workers deterministic.
-    params.interleave_search = workers > 1
-    if workers > 1:
+    params.interleave_search = workers > 1 and reproducible
+    if workers > 1 and reproducible:
         for name in INTERLEAVED_IGNORED:
             params.ignore_subsolvers.append(name)
     params.random_seed = seed % (2**31)
@@ -227,6 +229,9 @@ def solve_stages(
     on_progress: ProgressHandler | None = None,
     stop_event: threading.Event | None = None,
     hint: bool = False,
+    hinted: Collection[str] = (),
+    budget_caps: Mapping[str, float] | None = None,
+    reproducible: bool = True,
 ) -> StagedSolution:
     """Minimise ``objectives`` lexicographically on ``cover``.
 
@@ -257,6 +262,14 @@ def solve_stages(
         Give each later stage the incumbent as a full solution hint. Off by default: on the
         16 h benchmark the hinted paid-minutes stage took 7.9 s instead of 3.0 s with one
         worker and 33 s instead of 6.5 s with two; the incumbent is kept anyway (see above).
+    hinted
+        Objectives whose stage gets the incumbent as a full hint even when ``hint`` is off.
+    budget_caps
+        Most of ``time_limit_s`` (a fraction) that the stage of a named objective may take on
+        CP-SAT's deterministic clock; it never gets more than the share it would have anyway.
+    reproducible
+        False runs CP-SAT's full parallel portfolio when ``workers`` > 1: often faster on models
+        unlike the roster's (the Shift Design benchmark), but runs may differ.
 
     Returns
     -------
@@ -276,19 +289,31 @@ def solve_stages(
     incumbent: dict[str, int] = {}
     first_solution_s: float | None = None
     deterministic_used = 0.0
+    incumbent_values: list[int] | None = None
+    caps = budget_caps or {}
     for index, name in enumerate(objectives):
         wall_left = time_limit_s - (time.perf_counter() - started)
         if stop.is_set() or (index > 0 and wall_left <= 0.0):
             break
         share = weights[index] / sum(weights[index:])
+        wall_s = wall_left * share if index + 1 < len(objectives) else wall_left
+        deterministic_s = (time_limit_s - deterministic_used) * share
+        if name in caps:
+            # On the deterministic clock only: a stage that ends there ends alike on every run.
+            deterministic_s = min(deterministic_s, caps[name] * time_limit_s)
+        if name in hinted and not hint and incumbent_values is not None:
+            cover.model.clear_hints()  # type: ignore[no-untyped-call]
+            for var, hinted_value in zip(cover.variables, incumbent_values, strict=True):
+                cover.model.add_hint(var, hinted_value)
         solver = cp_model.CpSolver()
         _configure(
             solver,
-            wall_left * share if index + 1 < len(objectives) else wall_left,
-            (time_limit_s - deterministic_used) * share,
+            wall_s,
+            deterministic_s,
             seed,
             workers,
             0.0 if index == 0 else TIE_BREAK_GAP,
+            reproducible,
         )
         target = cover.objective(name)
         cover.model.minimize(target)
@@ -305,6 +330,8 @@ def solve_stages(
         finally:
             done.set()
             watcher.join()
+        if name in hinted and not hint:
+            cover.model.clear_hints()  # type: ignore[no-untyped-call]
         if reporter.error is not None:
             raise reporter.error
         if first_solution_s is None:
@@ -323,11 +350,11 @@ def solve_stages(
             else:
                 best = tuple(int(solver.value(v)) for v in cover.x)
                 incumbent = {n: int(solver.value(cover.objective(n))) for n in objectives}
+                incumbent_values = [int(solver.value(v)) for v in cover.variables]
                 if hint:
-                    values = [int(solver.value(v)) for v in cover.variables]
                     cover.model.clear_hints()  # type: ignore[no-untyped-call]
-                    for var, hinted in zip(cover.variables, values, strict=True):
-                        cover.model.add_hint(var, hinted)
+                    for var, hinted_value in zip(cover.variables, incumbent_values, strict=True):
+                        cover.model.add_hint(var, hinted_value)
             # With a gap limit OPTIMAL only means "within the gap": keep the bound CP-SAT proved.
             bound = min(value, _ceil_bound(solver.best_objective_bound))
             cover.model.add(target <= value)

@@ -49,22 +49,33 @@ class Template:
     def end_min(self) -> Minutes:
         return self.start_min + self.length_min
 
+    @property
+    def working_min(self) -> Minutes:
+        return self.length_min - (self.break_end_min - self.break_start_min)
+
 
 @dataclass(frozen=True)
 class OfficerGroup:
-    """Interchangeable officers: one type, one availability window [start_min, end_min)."""
+    """Interchangeable officers: one type, one availability window [start_min, end_min).
+
+    ``work_left`` caps the working minutes (breaks excluded) of the shift each may work; None
+    means no cap (anonymous supply, or named officers with no maximum hours).
+    """
 
     officer_type: OfficerTypeId
     start_min: Minutes
     end_min: Minutes
     officer_ids: tuple[str, ...] = ()
     anonymous: int = 0
+    work_left: Minutes | None = None
 
     @property
     def count(self) -> int:
         return len(self.officer_ids) + self.anonymous
 
     def allows(self, template: Template) -> bool:
+        if self.work_left is not None and template.working_min > self.work_left:
+            return False
         return self.start_min <= template.start_min and template.end_min <= self.end_min
 
 
@@ -168,33 +179,45 @@ def shift_templates(
     return tuple(templates)
 
 
-def officer_groups(pool: OfficerPool, grid: TimeGrid) -> tuple[OfficerGroup, ...]:
-    """Pool the supply and the named officers by (type, window), ordered by type then window.
+def officer_groups(
+    pool: OfficerPool, grid: TimeGrid, labour: LabourRules | None = None
+) -> tuple[OfficerGroup, ...]:
+    """Pool the supply and the named officers by (type, window, work left), ordered so.
 
     Named officers come first within a group and are sorted by id, so ids are handed out in a
-    fixed order. Empty windows and zero counts are dropped.
+    fixed order. Their work left comes from ``labour`` (maximum working minutes less what each
+    has worked); without ``labour`` nobody is capped. Empty windows and zero counts are dropped.
     """
-    anonymous: dict[tuple[OfficerTypeId, Minutes, Minutes], int] = defaultdict(int)
-    named: dict[tuple[OfficerTypeId, Minutes, Minutes], list[str]] = defaultdict(list)
+    # -1 stands for "no cap" in the keys, so they sort.
+    anonymous: dict[tuple[OfficerTypeId, Minutes, Minutes, Minutes], int] = defaultdict(int)
+    named: dict[tuple[OfficerTypeId, Minutes, Minutes, Minutes], list[str]] = defaultdict(list)
     for supply in pool.supply:
         key = (
             supply.officer_type,
             max(0, supply.available_start_min),
             window_end(supply.available_end_min, grid),
+            -1,
         )
         anonymous[key] += max(0, supply.count)
     for officer in pool.officers:
+        left = labour.work_left(officer) if labour is not None else None
         key = (
             officer.officer_type,
             max(0, officer.available_start_min),
             window_end(officer.available_end_min, grid),
+            -1 if left is None else left,
         )
         named[key].append(officer.id)
     groups = []
     for key in sorted(set(anonymous) | set(named)):
-        officer_type, start, end = key
+        officer_type, start, end, left_key = key
         group = OfficerGroup(
-            officer_type, start, end, tuple(sorted(named.get(key, []))), anonymous.get(key, 0)
+            officer_type,
+            start,
+            end,
+            tuple(sorted(named.get(key, []))),
+            anonymous.get(key, 0),
+            None if left_key < 0 else left_key,
         )
         if end > start and group.count > 0:
             groups.append(group)
@@ -221,7 +244,7 @@ def template_set(
         Thinning threshold on the number of (group, template) pairs. Thinning stops at 60-minute
         break steps even if the count is still above it.
     """
-    groups = officer_groups(pool, grid)
+    groups = officer_groups(pool, grid, labour)
     for step in (None, *THIN_BREAK_STEPS_MIN):
         templates = shift_templates(labour, grid, step)
         allowed = tuple(

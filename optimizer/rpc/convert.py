@@ -17,7 +17,8 @@ from optimizer.errors import InvalidInput, Violation
 from optimizer.rpc.v1 import plan_pb2, result_pb2, service_pb2
 
 if TYPE_CHECKING:
-    from optimizer.pipeline import PlanOutcome, SimulateOutcome
+    from optimizer.pipeline import PlanOutcome, Progress, SimulateOutcome
+    from optimizer.rpc.jobs import JobSnapshot
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -105,6 +106,9 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
             service_mean_s=g.service_mean_s,
             service_cv=g.service_cv,
             share=g.share,
+            spill_queue=g.spill_queue,
+            spill_to=d.GateId(g.spill_to_gate_id) if g.spill_to_gate_id else None,
+            spill_walk_min=g.spill_walk_min,
         )
         for i, g in enumerate(msg.gates)
     )
@@ -121,6 +125,9 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
             min_officers=p.min_officers,
             gate_id=d.GateId(p.gate_id) if p.gate_id else None,
             attendees_per_officer=p.attendees_per_officer,
+            covers_zone_ids=tuple(d.ZoneId(z) for z in p.covers_zone_ids),
+            reach_m=p.reach_m,
+            officers_per_unit=p.officers_per_unit,
         )
         for i, p in enumerate(msg.posts)
     )
@@ -153,6 +160,8 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
                 officer_type=d.OfficerTypeId(o.officer_type),
                 available_start_min=o.available_start_min,
                 available_end_min=_end_or_horizon(o.available_end_min, horizon),
+                worked_min=o.worked_min,
+                max_work_min=o.max_work_min,
             )
             for o in msg.pool.officers
         ),
@@ -181,11 +190,27 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
         labour=_labour_from_pb(msg.labour, grid.slot_min),
         objective=order or (d.ObjectiveTerm.HEADCOUNT, d.ObjectiveTerm.OFFICER_HOURS),
         phases=tuple(d.Phase(p.name, p.start_min, p.end_min) for p in msg.phases),
+        requirements=requirements_from_pb(msg.requirements),
+        substitutes_in_reserve=msg.objective.substitutes_in_reserve,
     )
     violations = r.violations + validate_plan(plan)
     if violations:
         raise InvalidInput(violations)
     return plan
+
+
+def requirements_from_pb(
+    msgs: Sequence[plan_pb2.PostRequirement],
+) -> tuple[d.PostRequirement, ...]:
+    """Requirement curves given by the plan; an empty officer type takes the post's."""
+    return tuple(
+        d.PostRequirement(
+            post_id=d.PostId(m.post_id),
+            runs=tuple(d.RequirementSpan(r.start_min, r.end_min, r.officers) for r in m.runs),
+            officer_type=d.OfficerTypeId(m.officer_type) if m.officer_type else None,
+        )
+        for m in msgs
+    )
 
 
 def _waves(r: _Reader, waves: Sequence[plan_pb2.Wave], path: str) -> tuple[d.Wave, ...]:
@@ -214,6 +239,16 @@ def _targets_from_pb(msg: plan_pb2.RiskTargets) -> d.RiskTargets:
         density_warning=msg.density_warning,
         density_critical=msg.density_critical,
         reserve_share=msg.reserve_share,
+        incidents_per_10k_hours=msg.incidents_per_10k_hours,
+        incident_service_min=msg.incident_service_min,
+        response_busy_max=msg.response_busy_max,
+        response_core_min=msg.response_core_min,
+        response_inner_min=msg.response_inner_min,
+        response_outer_min=msg.response_outer_min,
+        min_response_points=msg.min_response_points,
+        attendees_per_extra_point=msg.attendees_per_extra_point,
+        response_unit_officers=msg.response_unit_officers,
+        patrol_density_factor=msg.patrol_density_factor,
     )
 
 
@@ -228,6 +263,7 @@ def _labour_from_pb(msg: plan_pb2.LabourRules, slot_min: int) -> d.LabourRules:
         or defaults.break_rules,
         break_window_start_min=msg.break_window_start_min or defaults.break_window_start_min,
         break_window_end_min=msg.break_window_end_min or defaults.break_window_end_min,
+        max_work_min=msg.max_work_min,
     )
 
 
@@ -287,6 +323,16 @@ def targets_to_pb(targets: d.RiskTargets) -> plan_pb2.RiskTargets:
         density_warning=targets.density_warning,
         density_critical=targets.density_critical,
         reserve_share=targets.reserve_share,
+        incidents_per_10k_hours=targets.incidents_per_10k_hours,
+        incident_service_min=targets.incident_service_min,
+        response_busy_max=targets.response_busy_max,
+        response_core_min=targets.response_core_min,
+        response_inner_min=targets.response_inner_min,
+        response_outer_min=targets.response_outer_min,
+        min_response_points=targets.min_response_points,
+        attendees_per_extra_point=targets.attendees_per_extra_point,
+        response_unit_officers=targets.response_unit_officers,
+        patrol_density_factor=targets.patrol_density_factor,
     )
 
 
@@ -378,6 +424,7 @@ def simulation_to_pb(sim: d.SimulationResult, grid: d.TimeGrid) -> result_pb2.Si
                 wait_quantile_min=gate.wait_quantile_min[slot],
                 queue_max=gate.queue_max[slot],
                 utilisation=gate.utilisation[slot],
+                spilled=gate.spilled_mean[slot] if gate.spilled_mean else 0.0,
             )
     for zone in sim.zones:
         zone_msg = msg.zones.add(zone_id=zone.zone_id)
@@ -439,3 +486,41 @@ def simulate_response_to_pb(outcome: SimulateOutcome) -> service_pb2.SimulateRes
         requirements=[requirement_to_pb(r, grid) for r in outcome.requirements],
         timings=[result_pb2.StageTiming(stage=n, seconds=s) for n, s in outcome.timings],
     )
+
+
+def progress_to_pb(progress: Progress, elapsed_s: float) -> service_pb2.PlanProgress:
+    """A pipeline progress report as sent on ``PlanStream``; ``elapsed_s`` since the call began."""
+    message = service_pb2.PlanProgress(
+        phase=_pb_enum(progress.phase, service_pb2.PlanPhase),
+        message=progress.message,
+        step=progress.step,
+        total=progress.total,
+        elapsed_s=round(elapsed_s, 3),
+    )
+    solver = progress.solver
+    if solver is not None:
+        message.solver_stage = solver.stage
+        message.bound = solver.bound
+        if solver.objective is not None:
+            message.objective = solver.objective
+        if solver.headcount is not None:
+            message.headcount = solver.headcount
+    return message
+
+
+def job_to_pb(job: JobSnapshot, with_result: bool = True) -> service_pb2.Job:
+    """A job as ``GetJob`` returns it; ``ListJobs`` leaves the results out (``with_result``)."""
+    message = service_pb2.Job(
+        job_id=job.job_id,
+        state=_pb_enum(job.state, service_pb2.JobState),
+        error_code=job.error_code,
+        error_message=job.error_message,
+        create_time_s=job.created_s,
+        end_time_s=job.ended_s or 0.0,
+        plan_name=job.plan_name,
+    )
+    if job.progress is not None:
+        message.progress.CopyFrom(progress_to_pb(job.progress, job.progress_elapsed_s))
+    if with_result and job.result is not None:
+        message.result.CopyFrom(job.result)
+    return message

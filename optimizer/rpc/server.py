@@ -1,4 +1,9 @@
-"""Build and run the gRPC server: the optimiser service, health checking and reflection."""
+"""Build and run the gRPC server: the optimiser service, health checking and reflection.
+
+Off by default, for the local quickstart: TLS (``ServerConfig.tls``) and bearer-token
+authentication (``ServerConfig.tokens``); the CLI reads the certificate, key and tokens and
+passes them in. Health checking stays open to probes whatever the authentication.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,15 @@ import signal
 import threading
 from collections.abc import Iterator
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from optimizer.rpc.auth import HEALTH_PREFIX, REFLECTION_PREFIX, TokenAuthInterceptor
+from optimizer.rpc.decoding import DecodeGuardInterceptor
+from optimizer.rpc.limits import Limits
 from optimizer.rpc.servicer import OptimizerServicer
 from optimizer.rpc.v1 import service_pb2, service_pb2_grpc
 
@@ -21,39 +29,80 @@ log = logging.getLogger(__name__)
 
 SERVICE_NAME = service_pb2.DESCRIPTOR.services_by_name["OptimizerService"].full_name
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# Threads beyond the solve slots: health checks, reflection, Validate and the quick refusals
+# of busy or unauthenticated calls must answer while every slot solves (a probe that times out
+# would restart a server that is merely busy). A streaming plan holds one pool thread to send.
+SPARE_THREADS = 4
+
+
+@dataclass(frozen=True)
+class TlsConfig:
+    """PEM-encoded server certificate chain and private key; with ``client_ca``, mutual TLS:
+    every client must present a certificate signed by it (service-to-service callers)."""
+
+    certificate_chain: bytes
+    private_key: bytes = field(repr=False)
+    client_ca: bytes | None = None
 
 
 @dataclass(frozen=True)
 class ServerConfig:
     address: str = "127.0.0.1:50051"
-    # Larger than the number of concurrent solves, so health checks answer while solves run.
-    max_workers: int = 8
     reflection: bool = True
     grace_s: float = 10.0
+    limits: Limits = field(default_factory=Limits)
+    tls: TlsConfig | None = None
+    # Accepted bearer tokens; None turns authentication off.
+    tokens: frozenset[str] | None = field(default=None, repr=False)
+    # With tokens: let reflection through without one (health checking always is).
+    open_reflection: bool = False
+
+    @property
+    def max_workers(self) -> int:
+        """Thread pool size: the solve slots plus spare threads for everything else."""
+        return self.limits.max_solves + SPARE_THREADS
 
 
 @dataclass
 class RunningServer:
     server: grpc.Server
     health: health.HealthServicer
+    servicer: OptimizerServicer
     port: int
 
     def drain(self, grace_s: float) -> None:
-        """Report NOT_SERVING, refuse new calls and give running ones ``grace_s`` to finish."""
+        """Report NOT_SERVING, refuse new calls and give running ones ``grace_s`` to finish.
+
+        Calls and jobs still running after the grace period are cancelled, which sets their stop
+        events: the solves stop within a second and the process can exit.
+        """
         self.health.enter_graceful_shutdown()
-        self.server.stop(grace_s).wait()
+        stopped = self.server.stop(grace_s)
+        self.servicer.jobs.shutdown(grace_s)
+        stopped.wait()
 
 
-def start_server(config: ServerConfig) -> RunningServer:
+def start_server(config: ServerConfig, servicer: OptimizerServicer | None = None) -> RunningServer:
+    """Start serving ``config.address``; ``servicer`` defaults to one built from the limits."""
+    # Authentication first: an unauthenticated caller learns nothing, not even decode errors.
+    interceptors: list[grpc.ServerInterceptor] = []
+    if config.tokens is not None:
+        open_prefixes = (REFLECTION_PREFIX,) if config.open_reflection else ()
+        interceptors.append(TokenAuthInterceptor(config.tokens, (HEALTH_PREFIX, *open_prefixes)))
+    interceptors.append(DecodeGuardInterceptor())
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=config.max_workers),
+        futures.ThreadPoolExecutor(
+            max_workers=config.max_workers, thread_name_prefix="optimizer-rpc"
+        ),
+        interceptors=interceptors,
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ],
     )
+    servicer = servicer if servicer is not None else OptimizerServicer(config.limits)
     service_pb2_grpc.add_OptimizerServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        OptimizerServicer(), server
+        servicer, server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -61,18 +110,28 @@ def start_server(config: ServerConfig) -> RunningServer:
     if config.reflection:
         services.append(reflection.SERVICE_NAME)
         reflection.enable_server_reflection(services, server)
-    port = server.add_insecure_port(config.address)
+    if config.tls is not None:
+        credentials = grpc.ssl_server_credentials(
+            [(config.tls.private_key, config.tls.certificate_chain)],
+            root_certificates=config.tls.client_ca,
+            require_client_auth=config.tls.client_ca is not None,
+        )
+        port = server.add_secure_port(config.address, credentials)
+    else:
+        port = server.add_insecure_port(config.address)
     if port == 0:
         raise OSError(f"cannot listen on {config.address}")
     server.start()
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, port)
+    return RunningServer(server, health_servicer, servicer, port)
 
 
 @contextlib.contextmanager
-def running_server(config: ServerConfig) -> Iterator[RunningServer]:
-    running = start_server(config)
+def running_server(
+    config: ServerConfig, servicer: OptimizerServicer | None = None
+) -> Iterator[RunningServer]:
+    running = start_server(config, servicer)
     try:
         yield running
     finally:
@@ -80,16 +139,30 @@ def running_server(config: ServerConfig) -> Iterator[RunningServer]:
 
 
 def serve(config: ServerConfig) -> None:
-    """Serve until SIGINT or SIGTERM, then drain gracefully."""
+    """Serve until SIGINT or SIGTERM, then drain gracefully (see ``RunningServer.drain``)."""
     running = start_server(config)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     host = config.address.rsplit(":", 1)[0]
-    log.info("serving %s on %s:%d", SERVICE_NAME, host, running.port)
+    scheme = "TLS" if config.tls is not None else "plaintext"
+    auth = "bearer tokens" if config.tokens is not None else "no authentication"
+    log.info(
+        "serving %s on %s:%d (%s, %s, %d solve slots)",
+        SERVICE_NAME,
+        host,
+        running.port,
+        scheme,
+        auth,
+        config.limits.max_solves,
+    )
     print(
-        f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} (Ctrl-C to stop)", flush=True
+        f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} ({scheme}, {auth}; "
+        "Ctrl-C to stop)",
+        flush=True,
     )
     stop.wait()
-    print("optimizer: draining", flush=True)
+    print(f"optimizer: draining (grace {config.grace_s:g} s)", flush=True)
+    log.info("draining: health NOT_SERVING, refusing new calls, grace %g s", config.grace_s)
     running.drain(config.grace_s)
+    log.info("stopped")

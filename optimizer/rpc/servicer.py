@@ -1,46 +1,231 @@
-"""The gRPC servicer: convert the request, call the pipeline, convert back. Nothing else."""
+"""The gRPC servicer: convert the request, call the pipeline, convert back; and police the
+server's limits on the way (solve slots, problem size, the caller's deadline, cancellation).
+
+Every solve runs with a stop event that the call's end sets (``context.add_callback``): a
+client that cancels, disconnects or runs out of deadline, or a server that shuts down past its
+grace period, stops the simulation between replications and CP-SAT within a fraction of a
+second. The solve slot is released only when the work has returned.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import queue
 import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
 
 import grpc
 
 from optimizer import pipeline
-from optimizer.domain.types import RunOptions
+from optimizer.domain.types import EventPlan, RunOptions
 from optimizer.risk import assess
 from optimizer.rpc import convert
-from optimizer.rpc.errors import mapped_errors
+from optimizer.rpc.errors import Busy, mapped_errors
+from optimizer.rpc.jobs import JobSnapshot, JobStore
+from optimizer.rpc.limits import Limits, SolveSlots, check_problem_size, officers_available
 from optimizer.rpc.v1 import result_pb2, service_pb2, service_pb2_grpc
 
 log = logging.getLogger(__name__)
 
-# Time kept back from the caller's deadline for verification and the reply.
-DEADLINE_MARGIN_S = 1.0
+# Time kept back from the caller's deadline for converting and sending the reply.
+REPLY_MARGIN_S = 0.3
+# How often a streaming call with nothing to send checks that its caller is still there.
+_POLL_S = 0.2
 
 
-def _within_deadline(options: RunOptions, context: grpc.ServicerContext) -> RunOptions:
-    """The solver's time limit never outlives the RPC deadline."""
+class PlanFunction(Protocol):
+    """``pipeline.plan``'s shape; tests pass a slower or failing one."""
+
+    def __call__(
+        self,
+        plan: EventPlan,
+        options: RunOptions,
+        on_progress: pipeline.ProgressHandler | None = None,
+        stop_event: threading.Event | None = None,
+        deadline: float | None = None,
+    ) -> pipeline.PlanOutcome: ...
+
+
+def call_deadline(context: grpc.ServicerContext) -> float | None:
+    """The caller's deadline as a ``time.monotonic()`` value, less the reply margin.
+
+    The sync server reports about 9.2e18 s left when the client set no deadline; aio reports None.
+    """
     remaining = context.time_remaining()
-    # The sync server reports about 9.2e18 s when the client set no deadline; aio reports None.
     if remaining is None or remaining > 1e9:
-        return options
-    budget = max(0.1, min(options.time_limit_s, remaining - DEADLINE_MARGIN_S))
-    return RunOptions(options.seed, options.replications, budget, options.workers)
+        return None
+    return time.monotonic() + float(remaining) - REPLY_MARGIN_S
+
+
+def _stop_when_done(context: grpc.ServicerContext) -> threading.Event:
+    stop = threading.Event()
+    if not context.add_callback(stop.set):
+        stop.set()  # the call has already ended
+    return stop
+
+
+@dataclass(frozen=True)
+class _Finished:
+    outcome: pipeline.PlanOutcome
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: Exception
 
 
 class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
+    """``Plan``, ``PlanStream``, ``Simulate``, ``Validate`` within ``limits``.
+
+    Parameters
+    ----------
+    limits
+        Concurrent solves and problem size.
+    plan_function
+        The flow ``Plan`` and ``PlanStream`` run (``pipeline.plan``; tests substitute).
+    """
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        plan_function: PlanFunction = pipeline.plan,
+        jobs: JobStore | None = None,
+    ) -> None:
+        self._limits = limits if limits is not None else Limits()
+        self._slots = SolveSlots(self._limits.max_solves)
+        self._plan_function = plan_function
+        self.jobs = jobs if jobs is not None else JobStore()
+
+    @property
+    def active_solves(self) -> int:
+        """Solve slots held now: work still running, even for calls that have ended."""
+        return self._slots.active
+
+    def _plan_inputs(self, request: service_pb2.PlanRequest) -> tuple[EventPlan, RunOptions]:
+        plan = convert.plan_from_pb(request.plan)
+        options = convert.options_from_pb(request.options)
+        check_problem_size(plan, self._limits)
+        return plan, options
+
+    def _acquire(self) -> None:
+        """Take a solve slot or raise ``Busy`` (RESOURCE_EXHAUSTED with a retry hint)."""
+        if not self._slots.try_acquire():
+            log.warning("refused: all %d solve slots busy", self._limits.max_solves)
+            raise Busy(self._limits.max_solves, self._limits.retry_after_s)
+
     @mapped_errors
     def Plan(  # noqa: N802 - gRPC method names
         self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
     ) -> result_pb2.PlanResult:
-        plan = convert.plan_from_pb(request.plan)
-        options = _within_deadline(convert.options_from_pb(request.options), context)
-        stop = threading.Event()
-        context.add_callback(stop.set)
-        outcome = pipeline.plan(plan, options, stop_event=stop)
+        plan, options = self._plan_inputs(request)
+        self._acquire()
+        try:
+            outcome = self._plan_function(
+                plan, options, stop_event=_stop_when_done(context), deadline=call_deadline(context)
+            )
+        finally:
+            self._slots.release()
         return convert.plan_result_to_pb(outcome)
+
+    @mapped_errors
+    def PlanStream(  # noqa: N802
+        self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
+    ) -> Iterator[service_pb2.PlanEvent]:
+        plan, options = self._plan_inputs(request)
+        stop = _stop_when_done(context)
+        deadline = call_deadline(context)
+        started = time.monotonic()
+        # Progress comes from CP-SAT's threads and the run's own thread; this thread only sends.
+        events: queue.Queue[pipeline.Progress | _Finished | _Failed] = queue.Queue()
+
+        def run() -> None:
+            try:
+                outcome = self._plan_function(plan, options, events.put, stop, deadline)
+                events.put(_Finished(outcome))
+            except Exception as exc:
+                events.put(_Failed(exc))
+            finally:
+                self._slots.release()
+
+        self._acquire()
+        try:
+            # The run's logs carry this call's request id.
+            threading.Thread(
+                target=contextvars.copy_context().run, args=(run,), name="plan-stream", daemon=True
+            ).start()
+        except BaseException:
+            self._slots.release()
+            raise
+        while True:
+            try:
+                item = events.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not context.is_active():
+                    stop.set()
+                    return
+                continue
+            if isinstance(item, pipeline.Progress):
+                progress = convert.progress_to_pb(item, time.monotonic() - started)
+                yield service_pb2.PlanEvent(progress=progress)
+            elif isinstance(item, _Finished):
+                yield service_pb2.PlanEvent(result=convert.plan_result_to_pb(item.outcome))
+                return
+            else:
+                raise item.error
+
+    @mapped_errors
+    def SubmitJob(  # noqa: N802
+        self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
+    ) -> service_pb2.Job:
+        plan, options = self._plan_inputs(request)
+        self._acquire()
+
+        def work(
+            on_progress: pipeline.ProgressHandler, stop: threading.Event
+        ) -> result_pb2.PlanResult:
+            # No deadline: a job is not bound to the call that submitted it.
+            outcome = self._plan_function(plan, options, on_progress, stop, None)
+            return convert.plan_result_to_pb(outcome)
+
+        try:
+            job = self.jobs.start(plan.name, work, self._slots.release)
+        except BaseException:
+            self._slots.release()
+            raise
+        return convert.job_to_pb(job)
+
+    def _job(self, job_id: str, context: grpc.ServicerContext) -> JobSnapshot:
+        job = self.jobs.get(job_id)
+        if job is None:
+            context.abort(grpc.StatusCode.NOT_FOUND, f"no job {job_id!r} (unknown or expired)")
+        assert job is not None  # abort() raised
+        return job
+
+    @mapped_errors
+    def GetJob(  # noqa: N802
+        self, request: service_pb2.GetJobRequest, context: grpc.ServicerContext
+    ) -> service_pb2.Job:
+        return convert.job_to_pb(self._job(request.job_id, context))
+
+    @mapped_errors
+    def CancelJob(  # noqa: N802
+        self, request: service_pb2.CancelJobRequest, context: grpc.ServicerContext
+    ) -> service_pb2.Job:
+        self._job(request.job_id, context)
+        job = self.jobs.cancel(request.job_id)
+        return convert.job_to_pb(job if job is not None else self._job(request.job_id, context))
+
+    @mapped_errors
+    def ListJobs(  # noqa: N802
+        self, request: service_pb2.ListJobsRequest, context: grpc.ServicerContext
+    ) -> service_pb2.ListJobsResponse:
+        return service_pb2.ListJobsResponse(
+            jobs=[convert.job_to_pb(job, with_result=False) for job in self.jobs.list()]
+        )
 
     @mapped_errors
     def Simulate(  # noqa: N802
@@ -48,19 +233,24 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
     ) -> service_pb2.SimulateResponse:
         plan = convert.plan_from_pb(request.plan)
         options = convert.options_from_pb(request.options)
-        return convert.simulate_response_to_pb(pipeline.simulate(plan, options))
+        self._acquire()
+        try:
+            outcome = pipeline.simulate(plan, options, stop_event=_stop_when_done(context))
+        finally:
+            self._slots.release()
+        return convert.simulate_response_to_pb(outcome)
 
     @mapped_errors
     def Validate(  # noqa: N802
         self, request: service_pb2.ValidateRequest, context: grpc.ServicerContext
     ) -> service_pb2.ValidateResponse:
         plan = convert.plan_from_pb(request.plan)
+        check_problem_size(plan, self._limits)
         risk = assess(plan.risk)
-        available = sum(s.count for s in plan.pool.supply) + len(plan.pool.officers)
         return service_pb2.ValidateResponse(
             risk_level=f"RISK_LEVEL_{risk.level.name}",
             risk_reason=risk.reason,
             slots=plan.grid.n_slots,
             posts=len(plan.posts),
-            officers_available=available,
+            officers_available=officers_available(plan),
         )

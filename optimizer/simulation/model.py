@@ -3,7 +3,9 @@
 The lanes are one ``PriorityResource`` with capacity ``gate.lanes``. A ``closer`` process holds the
 lanes that are closed in the current slot with requests of higher priority than any attendee's, so
 a lane closes when its current attendee is done (no pre-emption) and re-opens when the closer lets
-it go. Attendees are served first come, first served.
+it go. Attendees are served first come, first served. With ``spill_queue`` set, an attendee
+who finds that many others waiting does not join: they go on to another gate (``records`` hands
+them to it), so the gate records them as spilled rather than screened.
 
 Speed matters (tens of thousands of attendees per replication), so attendees are not processes:
 each arrival is a timeout whose callback requests a lane, and the grant and the end of screening
@@ -74,6 +76,8 @@ class ScreeningGate:
         Lanes open in each slot; after the last slot the last value holds until the queue empties.
     slot_min
         Slot length in minutes.
+    spill_queue
+        Arrivals who find at least this many waiting (not yet in a lane) leave; 0 never.
     """
 
     def __init__(
@@ -82,6 +86,7 @@ class ScreeningGate:
         lanes_max: int,
         lanes_per_slot: Sequence[int],
         slot_min: Minutes,
+        spill_queue: int = 0,
     ) -> None:
         if lanes_max < 1:
             raise ValueError(f"A gate model needs at least one lane, got {lanes_max}")
@@ -89,6 +94,9 @@ class ScreeningGate:
         self.lanes = LaneResource(env, capacity=lanes_max)
         self.lanes_per_slot = [min(max(n, 0), lanes_max) for n in lanes_per_slot]
         self.slot_min = slot_min
+        self.spill_queue = spill_queue
+        self.waiting = 0
+        self.spilled: list[int] = []
         self.start_min: list[float] = []
         self._arrival_min: Sequence[float] = ()
         self._service_min: Sequence[float] = ()
@@ -138,8 +146,12 @@ class ScreeningGate:
 
     def _arrive(self, event: Event) -> None:
         index: int = event._value
-        request = _Screening(self.lanes, index)
-        request.callbacks.append(self._on_grant)
+        if self.spill_queue and self.waiting >= self.spill_queue:
+            self.spilled.append(index)
+        else:
+            self.waiting += 1
+            request = _Screening(self.lanes, index)
+            request.callbacks.append(self._on_grant)
         nxt = index + 1
         if nxt < len(self._arrival_min):
             # One pending arrival at a time keeps the event heap small.
@@ -148,6 +160,7 @@ class ScreeningGate:
 
     def _start_screening(self, event: Event) -> None:
         index = cast(_Screening, event).index
+        self.waiting -= 1
         self.start_min[index] = self.env._now
         done = self._timeout(self._service_min[index], event)
         done.callbacks.append(self._on_done)
@@ -162,17 +175,21 @@ def screen(
     lanes_per_slot: Sequence[int],
     lanes_max: int,
     slot_min: Minutes,
+    spill_queue: int = 0,
 ) -> FloatArray:
     """Run one gate and return each attendee's screening start in minutes.
 
-    Attendees never screened (no lane open from their arrival to the end) get ``inf``. A gate with
-    no lanes at all screens nobody.
+    Attendees never screened (no lane open from their arrival to the end) get ``inf``; those who
+    left for another gate on finding ``spill_queue`` or more waiting get ``nan``. A gate with no
+    lanes at all screens nobody (nobody waits there either, so nobody spills).
     """
     if lanes_max < 1 or arrival_min.size == 0:
         return np.full(arrival_min.size, np.inf)
     env = simpy.Environment()
-    gate = ScreeningGate(env, lanes_max, lanes_per_slot, slot_min)
+    gate = ScreeningGate(env, lanes_max, lanes_per_slot, slot_min, spill_queue)
     start = gate.admit(arrival_min.tolist(), service_min.tolist())
     env.run()
     starts = np.array(start, dtype=np.float64)
-    return np.where(np.isnan(starts), np.inf, starts)
+    starts = np.where(np.isnan(starts), np.inf, starts)
+    starts[gate.spilled] = np.nan
+    return starts

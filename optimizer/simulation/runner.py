@@ -3,14 +3,17 @@
 ``simulate`` is the entry point. ``Simulator`` keeps the replications' seeds and caches each gate's
 runs by its lanes, so a search that changes the lanes of a few gates (the staffing iteration)
 re-runs only those gates. Gates are independent given the attendees (see ``sampling``), so a gate
-run alone is bit-for-bit the gate run inside a full simulation.
+run alone is bit-for-bit the gate run inside a full simulation. Spill-over (``Gate.spill_to``, a
+later gate) is the exception: a gate's run then depends on the gates that spill into it, so it is
+cached by their lanes too, runs after them, and re-runs with them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -19,8 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.domain.types import EventPlan, GateId, RiskTargets, SimulationResult, ZoneId
+from optimizer.errors import Cancelled
 from optimizer.simulation.records import GateRun, run_gate
 from optimizer.simulation.sampling import GateInputs, draw_replication, replication_seeds
+from optimizer.simulation.service import service_mean_s
 from optimizer.simulation.summary import summarise
 
 FloatArray = npt.NDArray[np.float64]
@@ -101,19 +106,39 @@ def simulate_detailed(
     seed: int,
     *,
     workers: int = 1,
+    stop_event: threading.Event | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
 ) -> SimulationRun:
     """``simulate`` with the per-replication detail verification and staffing need."""
-    with Simulator(plan, replications, seed, workers=workers) as simulator:
+    with Simulator(
+        plan,
+        replications,
+        seed,
+        workers=workers,
+        stop_event=stop_event,
+        on_replication=on_replication,
+    ) as simulator:
         return simulator.run(targets, lanes)
 
 
 class Simulator:
     """Replications of one plan with fixed seeds, re-runnable with different lanes.
 
-    Use as a context manager when ``workers > 1`` so the worker processes are shut down.
+    Use as a context manager when ``workers > 1`` so the worker processes are shut down. Setting
+    ``stop_event`` makes the next replication raise ``Cancelled`` (a cancelled RPC stops here);
+    ``on_replication(k, n)`` is told each time replication k of n has run (progress reports).
     """
 
-    def __init__(self, plan: EventPlan, replications: int, seed: int, *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        plan: EventPlan,
+        replications: int,
+        seed: int,
+        *,
+        workers: int = 1,
+        stop_event: threading.Event | None = None,
+        on_replication: Callable[[int, int], None] | None = None,
+    ) -> None:
         if replications < 1:
             raise ValueError(f"Replications must be at least 1, got {replications}")
         self.plan = plan
@@ -121,10 +146,14 @@ class Simulator:
         self.seed = seed
         self._seeds = replication_seeds(seed, replications)
         self._inputs: dict[int, dict[int, GateInputs]] = {}
-        self._cache: dict[GateId, OrderedDict[tuple[int, ...], tuple[GateRun, ...]]] = {
+        # Keyed by the lanes of the gate and of every gate spilling into it, in plan order.
+        self._cache: dict[GateId, OrderedDict[_CacheKey, tuple[GateRun, ...]]] = {
             gate.id: OrderedDict() for gate in plan.gates
         }
+        self._upstream = _upstream(plan)
         self._executor: Executor | None = None
+        self._stop_event = stop_event
+        self._on_replication = on_replication
         if workers > 1 and replications > 1:
             self._executor = ProcessPoolExecutor(
                 max_workers=min(workers, replications),
@@ -165,23 +194,29 @@ class Simulator:
     def gate_runs(self, lanes: LanePlan) -> dict[GateId, tuple[GateRun, ...]]:
         """Each gate's runs over the replications with ``lanes``, re-running only new settings."""
         resolved = self.resolve_lanes(lanes)
-        missing = [
-            (index, resolved[gate.id])
-            for index, gate in enumerate(self.plan.gates)
-            if resolved[gate.id] not in self._cache[gate.id]
-        ]
-        if missing:
-            per_rep = self._run_missing(tuple(missing))
-            for position, (index, row) in enumerate(missing):
-                cache = self._cache[self.plan.gates[index].id]
-                cache[row] = tuple(runs[position] for runs in per_rep)
+        gates = self.plan.gates
+        keys = {
+            gate.id: tuple(resolved[gates[i].id] for i in (*self._upstream[index], index))
+            for index, gate in enumerate(gates)
+        }
+        missing = {
+            index for index, gate in enumerate(gates) if keys[gate.id] not in self._cache[gate.id]
+        }
+        # A gate that others spill into needs their runs of this very replication: run them too.
+        needed = sorted(missing.union(*(self._upstream[i] for i in missing)))
+        if needed:
+            jobs = tuple((index, resolved[gates[index].id]) for index in needed)
+            per_rep = self._run_missing(jobs)
+            for position, index in enumerate(needed):
+                cache = self._cache[gates[index].id]
+                cache[keys[gates[index].id]] = tuple(runs[position] for runs in per_rep)
                 while len(cache) > _CACHE_PER_GATE:
                     cache.popitem(last=False)
         out = {}
-        for gate in self.plan.gates:
+        for gate in gates:
             cache = self._cache[gate.id]
-            cache.move_to_end(resolved[gate.id])
-            out[gate.id] = cache[resolved[gate.id]]
+            cache.move_to_end(keys[gate.id])
+            out[gate.id] = cache[keys[gate.id]]
         return out
 
     def run(self, targets: RiskTargets, lanes: LanePlan) -> SimulationRun:
@@ -207,16 +242,35 @@ class Simulator:
     def _run_missing(
         self, jobs: tuple[tuple[int, tuple[int, ...]], ...]
     ) -> list[tuple[GateRun, ...]]:
+        runs: list[tuple[GateRun, ...]] = []
         if self._executor is None:
-            return [
-                _run_gates(self.plan, self._replication_inputs(rep), jobs)
-                for rep in range(self.replications)
-            ]
+            for rep in range(self.replications):
+                self._check_stop()
+                runs.append(_run_gates(self.plan, self._replication_inputs(rep), jobs))
+                self._replicated(len(runs))
+            return runs
         futures = [
             self._executor.submit(run_replication, self.plan, rep_seed, jobs)
             for rep_seed in self._seeds
         ]
-        return [future.result() for future in futures]
+        try:
+            for future in futures:
+                self._check_stop()
+                runs.append(future.result())
+                self._replicated(len(runs))
+        finally:
+            for future in futures:
+                future.cancel()
+        return runs
+
+    def _replicated(self, done: int) -> None:
+        if self._on_replication is not None:
+            self._on_replication(done, self.replications)
+
+    def _check_stop(self) -> None:
+        # Between replications: each takes well under a second, so a stop is noticed in time.
+        if self._stop_event is not None and self._stop_event.is_set():
+            raise Cancelled("simulation stopped on request")
 
     def _replication_inputs(self, rep: int) -> dict[int, GateInputs]:
         if rep not in self._inputs:
@@ -241,4 +295,52 @@ def _run_gates(
     inputs: Mapping[int, GateInputs],
     jobs: tuple[tuple[int, tuple[int, ...]], ...],
 ) -> tuple[GateRun, ...]:
-    return tuple(run_gate(plan.gates[i], inputs[i], lanes, plan.grid) for i, lanes in jobs)
+    """Run ``jobs`` in order (plan order), handing spilled attendees on to their gate.
+
+    A spilled attendee keeps the service time drawn at the first gate, rescaled to the other
+    gate's mean: exact for gamma times of equal cv (a scale family), and it keeps the draws common
+    to every lane setting.
+    """
+    index_of = {gate.id: i for i, gate in enumerate(plan.gates)}
+    incoming: dict[int, list[GateInputs]] = {}
+    runs = []
+    for i, lanes in jobs:
+        gate = plan.gates[i]
+        run = run_gate(gate, inputs[i], lanes, plan.grid, _joined(incoming.pop(i, [])))
+        if gate.spill_to is not None and run.spill_arrival_min.size:
+            j = index_of[gate.spill_to]
+            scale = service_mean_s(plan.gates[j]) / service_mean_s(gate)
+            incoming.setdefault(j, []).append(
+                GateInputs(
+                    run.spill_arrival_min,
+                    run.spill_service_min * scale,
+                    run.spill_departure_min,
+                )
+            )
+        runs.append(run)
+    return tuple(runs)
+
+
+_CacheKey = tuple[tuple[int, ...], ...]
+
+
+def _joined(parts: Sequence[GateInputs]) -> GateInputs | None:
+    if not parts:
+        return None
+    return GateInputs(
+        np.concatenate([p.arrival_min for p in parts]),
+        np.concatenate([p.service_min for p in parts]),
+        np.concatenate([p.departure_min for p in parts]),
+    )
+
+
+def _upstream(plan: EventPlan) -> dict[int, tuple[int, ...]]:
+    """For each gate index, the indices of every gate that spills into it, directly or not."""
+    index_of = {gate.id: i for i, gate in enumerate(plan.gates)}
+    feeds: dict[int, set[int]] = {i: set() for i in range(len(plan.gates))}
+    # Spill targets come later in plan order, so one pass in order closes the relation.
+    for i, gate in enumerate(plan.gates):
+        if gate.spill_to is not None and gate.spill_to in index_of:
+            j = index_of[gate.spill_to]
+            feeds[j] |= feeds[i] | {i}
+    return {i: tuple(sorted(f)) for i, f in feeds.items()}

@@ -17,7 +17,13 @@ from optimizer.domain.types import (
     ZoneSlotStats,
 )
 from optimizer.simulation.records import GateRun
-from optimizer.simulation.stats import level_integral, level_max, slot_means, slot_quantiles
+from optimizer.simulation.stats import (
+    level_integral,
+    level_max,
+    slot_means,
+    slot_of,
+    slot_quantiles,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -73,6 +79,11 @@ def _gate_stats(
     met = (by_rep <= targets.wait_target_min).all(axis=1)
     open_lane_min = np.array(lanes, dtype=np.float64) * grid.slot_min * len(runs)
     busy = np.sum([r.busy_lane_min for r in runs], axis=0)
+    gate = plan.gate(gate_id)
+    spilled: tuple[float, ...] = ()
+    if gate.spill_queue > 0:
+        left = np.concatenate([r.spill_arrival_min for r in runs]) - gate.spill_walk_min
+        spilled = _floats(np.bincount(slot_of(left, grid), minlength=n) / len(runs))
     stats = GateSlotStats(
         gate_id=gate_id,
         arrivals_mean=_floats(np.bincount(slots, minlength=n) / len(runs)),
@@ -86,6 +97,7 @@ def _gate_stats(
             np.divide(busy, open_lane_min, out=np.zeros(n), where=open_lane_min > 0)
         ),
         replications_met=float(met.mean()),
+        spilled_mean=spilled,
     )
     return stats, by_rep
 

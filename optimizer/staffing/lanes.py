@@ -3,8 +3,10 @@
 A simulation-based iterative staffing in the spirit of Feldman et al. (2008), adapted to a wait
 quantile target and to lanes that change per slot (DOMAIN_RESEARCH.md 4.2):
 
-1. Start from the stationary estimate: Erlang C per slot on the slot's arrival rate (SIPP), which
-   is close for screening because service takes seconds and slots take minutes.
+1. Start from the exact iterative staffing of ``staffing.isa``: Erlang C per slot on the slot's
+   arrival rate (SIPP), plus lanes where a busy slot hands a queue to a quieter one, computed for
+   the M_t/M/s_t queue with the wait target adjusted to the gate's service variability. No cut
+   goes below this start (see ``_exact_start``).
 2. Raise: simulate all replications. A slot misses when the quantile wait of the attendees
    arriving in it exceeds the target, or when any of them is never screened (the lanes closed with
    them queueing). Add lanes to the slot where those attendees' waits crossed the target (usually
@@ -15,7 +17,17 @@ quantile target and to lanes that change per slot (DOMAIN_RESEARCH.md 4.2):
 4. Raise again where cuts that would hold one by one miss together.
 
 Gates are independent given the attendees (common random numbers), so each gate runs its own
-search and a round re-simulates only the gates whose lanes changed.
+search and a round re-simulates only the gates whose lanes changed (spill-over aside: a gate
+re-runs with the gates that spill into it).
+
+Confidence margin. A slot holds only if the *upper confidence bound* of its quantile wait is
+within the target, not just the estimate. The replications are independent, so the spread of the
+per-replication quantile waits measures the sampling error of the pooled one: the bound is the
+pooled quantile plus ``t(CONFIDENCE, R - 1) * sd / sqrt(R)`` over the R replications' quantiles of
+the slot (no margin with one replication, which has no spread). Without it, lanes fitted to one
+set of random numbers hold the target on those numbers only: a re-simulation with fresh numbers
+(verification) then misses by sampling error about half the time in slots fitted to the edge,
+e.g. 5.3 min against 5.0 at the stadium example's VIP gate.
 """
 
 from __future__ import annotations
@@ -29,12 +41,12 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.domain.types import EventPlan, Gate, GateId, PostKind, RiskTargets
-from optimizer.simulation import Simulator, service_mean_s
+from optimizer.simulation import Simulator, service_cv, service_mean_s
 from optimizer.simulation.arrivals import arrival_curve
 from optimizer.simulation.records import GateRun
 from optimizer.simulation.sampling import gate_shares
 from optimizer.simulation.stats import slot_quantiles
-from optimizer.staffing.erlang import min_servers_for_wait_quantile
+from optimizer.staffing.isa import iterative_staffing, sipp_staffing
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -49,6 +61,15 @@ MAX_RAISE_ROUNDS = 30
 # stadiums and takes two to three times as long as the stationary start alone.
 CUT_BACKLOG_SHARE = 0.25
 
+# One-sided confidence of the bound a slot's quantile wait must hold the target in (see above).
+CONFIDENCE = 0.95
+# One-sided 95% Student t quantiles by degrees of freedom 1-30; the normal 1.645 beyond.
+_T95 = (
+    6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812,
+    1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725,
+    1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697,
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class GateLanes:
@@ -57,7 +78,8 @@ class GateLanes:
     ``staffed`` is False for a gate without screening posts: its lanes are all open and no
     officer is derived for them. ``active[k]`` says whether a screening post of the gate is on duty
     in slot ``k`` (lanes are 0 otherwise). ``wait_quantile_min`` is the pooled quantile wait with
-    the final lanes, ``unscreened`` the attendees (over all replications) arriving in the slot
+    the final lanes and ``wait_upper_min`` its upper confidence bound (see the module docstring),
+    ``unscreened`` the attendees (over all replications) arriving in the slot
     who were never screened because the lanes closed with them still queueing, and ``missed`` the
     slots that miss the target (see ``_judge``).
     """
@@ -69,6 +91,7 @@ class GateLanes:
     wait_quantile_min: tuple[float, ...]
     unscreened: tuple[int, ...]
     missed: frozenset[int]
+    wait_upper_min: tuple[float, ...] = ()
 
 
 @dataclass
@@ -78,6 +101,8 @@ class _Search:
     gate: Gate
     lanes: list[int]
     active: list[bool]
+    # Lanes no cut goes below: the exact start (see ``_exact_start``).
+    floor: list[int] = field(default_factory=list)
     # Slots not to cut: raised, or already tried.
     settled: set[int] = field(default_factory=set)
 
@@ -88,6 +113,7 @@ class _Judgement:
 
     runs: tuple[GateRun, ...]
     quantiles: FloatArray
+    upper: FloatArray
     unscreened: IntArray
     missed: frozenset[int]
 
@@ -124,11 +150,11 @@ def staff_lanes(
             active[gate.id] = [True] * n_slots
             continue
         active[gate.id] = _active_slots(plan, gate)
-        start = _erlang_start(plan, targets, gate)
+        start = _exact_start(plan, targets, gate)
         lanes = [
             min(n, gate.lanes) if on else 0 for n, on in zip(start, active[gate.id], strict=True)
         ]
-        searches[gate.id] = _Search(gate, lanes, active[gate.id])
+        searches[gate.id] = _Search(gate, lanes, active[gate.id], floor=list(lanes))
 
     def judge() -> dict[GateId, _Judgement]:
         lanes = dict(fixed)
@@ -167,6 +193,7 @@ def staff_lanes(
             wait_quantile_min=tuple(float(q) for q in verdict.quantiles),
             unscreened=tuple(int(n) for n in verdict.unscreened),
             missed=verdict.missed,
+            wait_upper_min=tuple(float(u) for u in verdict.upper),
         )
     return out
 
@@ -198,7 +225,7 @@ def _raise(search: _Search, verdict: _Judgement, targets: RiskTargets, slot_min:
             target = _slot_to_raise(search, verdict.runs, slot, targets, slot_min)
             if target is None:
                 continue
-            excess = min(float(verdict.quantiles[slot]) - targets.wait_target_min, slot_min)
+            excess = min(float(verdict.upper[slot]) - targets.wait_target_min, slot_min)
             # The backlog behind an excess wait of e minutes at L lanes is about e * L lane-minutes;
             # spreading it over a slot takes e * L / slot_min more lanes. Small misses step by one,
             # a queue that never clears about doubles the lanes.
@@ -246,7 +273,7 @@ def _cut(search: _Search, verdict: _Judgement, targets: RiskTargets, slot_min: i
     cuts = {
         k
         for k in range(len(search.lanes))
-        if search.lanes[k] > 0
+        if search.lanes[k] > (search.floor[k] if search.floor else 0)
         and k not in search.settled
         and not verdict.missed & {k - 1, k, k + 1}
         and _cut_may_hold(search.lanes[k] - 1, verdict.runs, k, targets.wait_target_min, slot_min)
@@ -278,9 +305,10 @@ def _judge(
 ) -> _Judgement:
     """Pooled quantile wait per arrival slot, who was never screened, and the slots that miss.
 
-    Attendees never screened make their arrival slot miss only if lanes could have reached them:
-    the target is crossed while a post is on duty. Those who arrive less than the target before
-    the post ends are left to the plan (the post's window), not the lanes.
+    A slot misses when the upper confidence bound of its quantile wait exceeds the target (see
+    ``wait_upper_bound``). Attendees never screened make their arrival slot miss only if lanes
+    could have reached them: the target is crossed while a post is on duty. Those who arrive less
+    than the target before the post ends are left to the plan (the post's window), not the lanes.
     """
     n_slots = len(active)
     waits = np.concatenate([r.wait_min for r in runs])
@@ -290,12 +318,44 @@ def _judge(
     never = ~np.isfinite(waits)
     fixable = never & np.asarray(active, dtype=bool)[crossed_slot]
     quantiles = slot_quantiles(waits, slots, n_slots, targets.wait_quantile)
+    by_rep = np.array(
+        [slot_quantiles(r.wait_min, r.arrival_slot, n_slots, targets.wait_quantile) for r in runs]
+    )
+    upper = wait_upper_bound(quantiles, by_rep)
     unscreened = np.bincount(slots[never], minlength=n_slots)
     unfixed = np.bincount(slots[fixable], minlength=n_slots)
     missed = frozenset(
-        k for k in range(n_slots) if quantiles[k] > targets.wait_target_min or unfixed[k] > 0
+        k for k in range(n_slots) if upper[k] > targets.wait_target_min or unfixed[k] > 0
     )
-    return _Judgement(runs, quantiles, unscreened, missed)
+    return _Judgement(runs, quantiles, upper, unscreened, missed)
+
+
+def wait_upper_bound(pooled: FloatArray, by_rep: FloatArray) -> FloatArray:
+    """Upper ``CONFIDENCE`` bound of each slot's pooled quantile wait.
+
+    Parameters
+    ----------
+    pooled
+        The quantile wait per slot over all replications' attendees, shape (n_slots,).
+    by_rep
+        The same quantile per replication, shape (replications, n_slots).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``pooled + t * sd / sqrt(R)`` per slot, with ``sd`` the sample standard deviation of the
+        replications' quantiles; ``pooled`` itself with one replication, and ``inf`` where any
+        replication's quantile is infinite (attendees never screened).
+    """
+    reps = by_rep.shape[0]
+    if reps < 2:
+        return pooled.copy()
+    t = _T95[reps - 2] if reps - 1 <= len(_T95) else 1.645
+    finite = np.isfinite(by_rep).all(axis=0)
+    safe = np.where(finite, by_rep, 0.0)
+    margin = t * safe.std(axis=0, ddof=1) / math.sqrt(reps)
+    bound: FloatArray = np.where(finite, pooled + margin, np.inf)
+    return bound
 
 
 def _runs_of(slots: list[int]) -> list[tuple[int, int]]:
@@ -322,17 +382,32 @@ def _active_slots(plan: EventPlan, gate: Gate) -> list[bool]:
     return active
 
 
-def _erlang_start(plan: EventPlan, targets: RiskTargets, gate: Gate) -> list[int]:
-    """Stationary (SIPP) lanes per slot from the expected arrival rate at the gate."""
+def _exact_start(plan: EventPlan, targets: RiskTargets, gate: Gate) -> list[int]:
+    """Lanes from the exact iterative staffing of ``staffing.isa``, a floor under every cut.
+
+    The M_t/M/s_t model sees the queue a busy slot hands to a quieter one, which a set of
+    replications sees only when one of them happens to build a long queue there (on the stadium
+    example, one replication in twelve). Its exponential service is more variable than the
+    gate's; the wait target is rescaled by the Allen-Cunneen factor 2 / (1 + cv^2) so that the
+    M/M queue's waits stand for the gate's (waits in G/G/s scale by about (1 + cv^2) / 2).
+    """
     share = gate_shares(plan)[plan.gates.index(gate)]
-    expected = arrival_curve(plan.crowd, plan.grid) * share
+    rates = arrival_curve(plan.crowd, plan.grid) * share / plan.grid.slot_min
+    cv = service_cv(gate)
+    rate_list = [float(r) for r in rates]
     service_min = service_mean_s(gate) / 60.0
-    return [
-        min_servers_for_wait_quantile(
-            float(people) / plan.grid.slot_min,
+    target = targets.wait_target_min * 2.0 / (1.0 + cv**2)
+    try:
+        found = iterative_staffing(
+            rate_list,
+            plan.grid.slot_min,
             service_min,
-            targets.wait_target_min,
+            target,
             targets.wait_quantile,
-        )
-        for people in expected
-    ]
+            max_servers=gate.lanes,
+        ).servers
+    except ValueError:
+        # A gate far too small for its crowd: its queue outgrows the exact model; the search
+        # starts from SIPP and finds the slots capped.
+        found = sipp_staffing(rate_list, service_min, target, targets.wait_quantile, gate.lanes)
+    return list(found)

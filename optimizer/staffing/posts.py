@@ -18,8 +18,10 @@ from optimizer.domain.types import (
     RiskTargets,
     ZoneSlotStats,
 )
+from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.labels import people, quantile_label
-from optimizer.staffing.lanes import GateLanes
+from optimizer.staffing.lanes import CONFIDENCE, GateLanes
+from optimizer.staffing.response import PointLoad, unit_officers, units_needed, walking_speed
 
 INACTIVE = "inactive"
 
@@ -89,7 +91,11 @@ def screening_requirement(
             reason = (
                 f"{of_total} x {gate.officers_per_lane} officers hold {label} wait"
                 f" <= {targets.wait_target_min:.1f} min (simulated, {replications} reps)"
+                f": {label} {wait:.1f} min"
             )
+            if gate_lanes.wait_upper_min:
+                upper = gate_lanes.wait_upper_min[slot]
+                reason += f", {CONFIDENCE * 100:g}% upper bound {upper:.1f} min"
             if gate_lanes.unscreened[slot]:
                 reason += (
                     f"; {gate_lanes.unscreened[slot]} arriving as the post ends never screened"
@@ -105,7 +111,8 @@ def patrol_requirement(
     """Officers for the zone's peak occupancy at the post's ratio, plus the reserve.
 
     The occupancy is split evenly among the zone's patrol posts active in the slot; the post's
-    ``min_officers`` is a floor while it is active.
+    ``min_officers`` is a floor while it is active. Above the warning density the ratio tightens
+    by ``density_scale``; the reason names the density and the threshold passed.
     """
     ratio = post.attendees_per_officer or targets.attendees_per_officer
     if ratio <= 0:
@@ -122,11 +129,19 @@ def patrol_requirement(
             and slot in active_slots(plan, p)
         )
         mine = present / sharing
-        need = ceil_count(mine / ratio * (1 + targets.reserve_share))
+        density = zone.density_max[slot] if zone is not None else 0.0
+        scale = density_scale(density, targets)
+        need = ceil_count(mine * scale / ratio * (1 + targets.reserve_share))
         on = f"{people(mine)} present in {post.zone_id}"
         if sharing > 1:
             on = f"{people(mine)} of {people(present)} present in {post.zone_id}"
         basis = f"ratio 1:{ratio:g} on {on} ({reserve})"
+        if scale > 1:
+            passed = "critical" if density >= targets.density_critical else "warning"
+            basis = (
+                f"ratio 1:{ratio / scale:.0f} (1:{ratio:g} x{scale:.2f} at {density:.2f}"
+                f" persons/m2, above {passed} {_threshold(targets, passed):g}) on {on} ({reserve})"
+            )
         if post.min_officers > need:
             return post.min_officers, f"fixed minimum {post.min_officers} ({basis} gives {need})"
         return need, basis
@@ -142,6 +157,76 @@ def minimum_requirement(plan: EventPlan, post: Post, targets: RiskTargets) -> Re
     else:
         count, reason = post.min_officers, f"fixed minimum {post.min_officers}"
     return _per_active_slot(plan, post, lambda slot: (count, reason))
+
+
+def density_scale(density: float, targets: RiskTargets) -> float:
+    """Factor on patrol officers per attendee at ``density`` persons/m2.
+
+    1 up to the warning density, rising linearly to ``patrol_density_factor`` at the critical
+    density and staying there beyond; 1 throughout when the factor is 1 or less (off).
+    """
+    factor = targets.patrol_density_factor
+    span = targets.density_critical - targets.density_warning
+    if factor <= 1 or span <= 0 or density <= targets.density_warning:
+        return 1.0
+    return 1.0 + (factor - 1.0) * min(1.0, (density - targets.density_warning) / span)
+
+
+def _threshold(targets: RiskTargets, name: str) -> float:
+    return targets.density_critical if name == "critical" else targets.density_warning
+
+
+def response_requirement(
+    plan: EventPlan, post: Post, load: PointLoad | None, targets: RiskTargets
+) -> Requirement:
+    """Rapid response: units that keep P(all busy) within target, at least the minimum, + reserve.
+
+    Units come from Erlang B on the point's modified offered load (``staffing.response``); the
+    reason states the load, the busy probability, and whether the walk at the slot's density is
+    within the ring's response time. Without an incident rate, service time or busy target the
+    minimum alone applies.
+    """
+    if load is None or not (
+        targets.incidents_per_10k_hours > 0
+        and targets.incident_service_min > 0
+        and targets.response_busy_max > 0
+    ):
+        return minimum_requirement(plan, post, targets)
+    size = unit_officers(post, targets)
+    reserve = f"+{targets.reserve_share * 100:g}% reserve"
+
+    def rule(slot: int) -> tuple[int, str]:
+        offered = load.offered_load[slot]
+        units = units_needed(offered, targets.response_busy_max)
+        busy = erlang_b(units, offered) if offered > 0 else 0.0
+        sized = units * size
+        basis = (
+            f"{units} x {size} officers keep P(all busy) = {busy:.3f}"
+            f" <= {targets.response_busy_max:g} at {load.incidents_per_h[slot]:.2f} incidents/h"
+            f" ({people(load.present[slot])} present, MOL load {offered:.2f} erl)"
+        )
+        reach = _reach_text(load, slot)
+        if post.min_officers > sized:
+            officers = post.min_officers
+            reason = f"minimum {post.min_officers} ({basis}); {reach}; {reserve}"
+        else:
+            officers = sized
+            reason = f"{basis}; {reach}; {reserve}"
+        return ceil_count(officers * (1 + targets.reserve_share)), reason
+
+    return _per_active_slot(plan, post, rule)
+
+
+def _reach_text(load: PointLoad, slot: int) -> str:
+    walk = (
+        f"reach {load.reach_m:.0f} m at {walking_speed(load.density[slot]):.2f} m/s"
+        f" = {load.reach_min[slot]:.1f} min"
+    )
+    if load.target_min <= 0:
+        return walk
+    if load.reach_min[slot] <= load.target_min:
+        return f"{walk} <= {load.target_min:g} min"
+    return f"{walk} > {load.target_min:g} min: needs another point or a sterile corridor"
 
 
 def _lanes(count: int) -> str:

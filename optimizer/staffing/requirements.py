@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from optimizer.domain.types import (
     EventPlan,
     PostKind,
@@ -14,8 +17,10 @@ from optimizer.staffing.lanes import staff_lanes
 from optimizer.staffing.posts import (
     minimum_requirement,
     patrol_requirement,
+    response_requirement,
     screening_requirement,
 )
+from optimizer.staffing.response import point_loads
 
 
 def derive_requirements(
@@ -25,13 +30,16 @@ def derive_requirements(
     seed: int,
     *,
     workers: int = 1,
+    stop_event: threading.Event | None = None,
+    on_replication: Callable[[int, int], None] | None = None,
 ) -> tuple[tuple[Requirement, ...], SimulationResult]:
     """Officers each post needs in each slot, and the simulation of the crowd that backs them.
 
     Screening lanes come from a simulation-based search per gate (``staffing.lanes``); patrol
     posts follow the zone's peak occupancy in that simulation at the attendees-per-officer ratio
-    plus the reserve; rapid-response posts get their minimum plus the reserve; fixed, traffic and
-    command posts their minimum.
+    plus the reserve; rapid-response posts get the units a loss model on the simulated crowd's
+    incidents needs (``staffing.response``), at least their minimum, plus the reserve; fixed,
+    traffic and command posts their minimum.
 
     Parameters
     ----------
@@ -43,22 +51,36 @@ def derive_requirements(
         Replications of the crowd simulation and its root seed (see ``simulation.simulate``).
     workers
         Processes to run replications in; 1 runs them here.
+    stop_event
+        When set, the next replication raises ``Cancelled``.
+    on_replication
+        Told ``(k, n)`` after replication k of n of each simulation round (progress reports).
 
     Returns
     -------
     tuple
         One ``Requirement`` per post in plan order, and the simulation with the final lanes.
     """
-    with Simulator(plan, replications, seed, workers=workers) as simulator:
+    with Simulator(
+        plan,
+        replications,
+        seed,
+        workers=workers,
+        stop_event=stop_event,
+        on_replication=on_replication,
+    ) as simulator:
         lanes = staff_lanes(plan, targets, simulator)
         run = simulator.run(targets, {gate_id: g.lanes for gate_id, g in lanes.items()})
     zones = {zone.zone_id: zone for zone in run.result.zones}
+    points = point_loads(plan, targets, zones)
     requirements = []
     for post in plan.posts:
         if post.kind is PostKind.SCREENING:
             requirements.append(screening_requirement(plan, post, lanes, targets, replications))
         elif post.kind is PostKind.PATROL:
             requirements.append(patrol_requirement(plan, post, zones.get(post.zone_id), targets))
+        elif post.kind is PostKind.RAPID_RESPONSE:
+            requirements.append(response_requirement(plan, post, points.get(post.id), targets))
         else:
             requirements.append(minimum_requirement(plan, post, targets))
     return tuple(requirements), run.result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from optimizer.domain.types import (
     CrowdForecast,
@@ -74,3 +75,58 @@ def flat(n_slots: int, value: int, start: int = 0, end: int | None = None) -> li
 
 def stint(post_id: str, start_min: int, end_min: int) -> Stint:
     return Stint(PostId(post_id), start_min, end_min)
+
+
+# A requirements-only plan file (as a dict): two route kilometres of a road race.
+ROUTE: dict[str, Any] = {
+    "name": "route section",
+    "time_grid": {"slot_min": 15, "horizon_min": 600},
+    "zones": [{"id": "km5", "ring": "RING_OUTER"}, {"id": "km10", "ring": "RING_OUTER"}],
+    "posts": [
+        {
+            "id": "km5_barrier",
+            "kind": "POST_KIND_FIXED",
+            "zone_id": "km5",
+            "officer_type": "public_order",
+        },
+        {
+            "id": "km5_junction",
+            "kind": "POST_KIND_TRAFFIC",
+            "zone_id": "km5",
+            "officer_type": "traffic",
+        },
+        {
+            "id": "km10_barrier",
+            "kind": "POST_KIND_FIXED",
+            "zone_id": "km10",
+            "officer_type": "public_order",
+            "active_start_min": 60,
+            "active_end_min": 540,
+        },
+    ],
+    "requirements": [
+        # The road closes ahead of the lead runners and reopens after the sweep vehicle.
+        {
+            "post_id": "km5_barrier",
+            "runs": [
+                {"start_min": 0, "end_min": 300, "officers": 4},
+                {"start_min": 60, "end_min": 120, "officers": 2},
+            ],
+        },
+        {"post_id": "km5_junction", "runs": [{"start_min": 0, "end_min": 330, "officers": 3}]},
+        {"post_id": "km10_barrier", "runs": [{"start_min": 90, "end_min": 420, "officers": 5}]},
+    ],
+    "risk": {"level": "RISK_LEVEL_MEDIUM"},
+    "pool": {
+        "types": [
+            {"id": "public_order"},
+            {"id": "traffic"},
+            {"id": "special_police", "can_cover": ["public_order"]},
+        ],
+        "supply": [
+            {"officer_type": "public_order", "count": 40},
+            {"officer_type": "traffic", "count": 10},
+            {"officer_type": "special_police", "count": 10},
+        ],
+    },
+}

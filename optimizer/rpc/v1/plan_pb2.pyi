@@ -52,6 +52,8 @@ class ObjectiveTerm(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECTIVE_TERM_UNSPECIFIED: _ClassVar[ObjectiveTerm]
     OBJECTIVE_TERM_HEADCOUNT: _ClassVar[ObjectiveTerm]
     OBJECTIVE_TERM_OFFICER_HOURS: _ClassVar[ObjectiveTerm]
+    OBJECTIVE_TERM_POST_CHANGES: _ClassVar[ObjectiveTerm]
+    OBJECTIVE_TERM_OVER_COVER: _ClassVar[ObjectiveTerm]
 RING_UNSPECIFIED: Ring
 RING_CORE: Ring
 RING_INNER: Ring
@@ -80,9 +82,11 @@ RISK_LEVEL_HIGH: RiskLevel
 OBJECTIVE_TERM_UNSPECIFIED: ObjectiveTerm
 OBJECTIVE_TERM_HEADCOUNT: ObjectiveTerm
 OBJECTIVE_TERM_OFFICER_HOURS: ObjectiveTerm
+OBJECTIVE_TERM_POST_CHANGES: ObjectiveTerm
+OBJECTIVE_TERM_OVER_COVER: ObjectiveTerm
 
 class EventPlan(_message.Message):
-    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective")
+    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective", "requirements")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIME_GRID_FIELD_NUMBER: _ClassVar[int]
     PHASES_FIELD_NUMBER: _ClassVar[int]
@@ -94,6 +98,7 @@ class EventPlan(_message.Message):
     POOL_FIELD_NUMBER: _ClassVar[int]
     LABOUR_FIELD_NUMBER: _ClassVar[int]
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
+    REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     time_grid: TimeGrid
     phases: _containers.RepeatedCompositeFieldContainer[Phase]
@@ -105,7 +110,8 @@ class EventPlan(_message.Message):
     pool: OfficerPool
     labour: LabourRules
     objective: Objective
-    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ...) -> None: ...
+    requirements: _containers.RepeatedCompositeFieldContainer[PostRequirement]
+    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ..., requirements: _Optional[_Iterable[_Union[PostRequirement, _Mapping]]] = ...) -> None: ...
 
 class TimeGrid(_message.Message):
     __slots__ = ("start_time", "slot_min", "horizon_min")
@@ -140,7 +146,7 @@ class Zone(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., ring: _Optional[_Union[Ring, str]] = ..., area_m2: _Optional[float] = ...) -> None: ...
 
 class Gate(_message.Message):
-    __slots__ = ("id", "zone_id", "lanes", "officers_per_lane", "screening_level", "service_mean_s", "service_cv", "share")
+    __slots__ = ("id", "zone_id", "lanes", "officers_per_lane", "screening_level", "service_mean_s", "service_cv", "share", "spill_queue", "spill_to_gate_id", "spill_walk_min")
     ID_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     LANES_FIELD_NUMBER: _ClassVar[int]
@@ -149,6 +155,9 @@ class Gate(_message.Message):
     SERVICE_MEAN_S_FIELD_NUMBER: _ClassVar[int]
     SERVICE_CV_FIELD_NUMBER: _ClassVar[int]
     SHARE_FIELD_NUMBER: _ClassVar[int]
+    SPILL_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    SPILL_TO_GATE_ID_FIELD_NUMBER: _ClassVar[int]
+    SPILL_WALK_MIN_FIELD_NUMBER: _ClassVar[int]
     id: str
     zone_id: str
     lanes: int
@@ -157,10 +166,13 @@ class Gate(_message.Message):
     service_mean_s: float
     service_cv: float
     share: float
-    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., lanes: _Optional[int] = ..., officers_per_lane: _Optional[int] = ..., screening_level: _Optional[_Union[ScreeningLevel, str]] = ..., service_mean_s: _Optional[float] = ..., service_cv: _Optional[float] = ..., share: _Optional[float] = ...) -> None: ...
+    spill_queue: int
+    spill_to_gate_id: str
+    spill_walk_min: float
+    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., lanes: _Optional[int] = ..., officers_per_lane: _Optional[int] = ..., screening_level: _Optional[_Union[ScreeningLevel, str]] = ..., service_mean_s: _Optional[float] = ..., service_cv: _Optional[float] = ..., share: _Optional[float] = ..., spill_queue: _Optional[int] = ..., spill_to_gate_id: _Optional[str] = ..., spill_walk_min: _Optional[float] = ...) -> None: ...
 
 class Post(_message.Message):
-    __slots__ = ("id", "kind", "zone_id", "officer_type", "active_start_min", "active_end_min", "min_officers", "gate_id", "attendees_per_officer")
+    __slots__ = ("id", "kind", "zone_id", "officer_type", "active_start_min", "active_end_min", "min_officers", "gate_id", "attendees_per_officer", "covers_zone_ids", "reach_m", "officers_per_unit")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +182,9 @@ class Post(_message.Message):
     MIN_OFFICERS_FIELD_NUMBER: _ClassVar[int]
     GATE_ID_FIELD_NUMBER: _ClassVar[int]
     ATTENDEES_PER_OFFICER_FIELD_NUMBER: _ClassVar[int]
+    COVERS_ZONE_IDS_FIELD_NUMBER: _ClassVar[int]
+    REACH_M_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_PER_UNIT_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: PostKind
     zone_id: str
@@ -179,7 +194,10 @@ class Post(_message.Message):
     min_officers: int
     gate_id: str
     attendees_per_officer: float
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., zone_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., active_start_min: _Optional[int] = ..., active_end_min: _Optional[int] = ..., min_officers: _Optional[int] = ..., gate_id: _Optional[str] = ..., attendees_per_officer: _Optional[float] = ...) -> None: ...
+    covers_zone_ids: _containers.RepeatedScalarFieldContainer[str]
+    reach_m: float
+    officers_per_unit: int
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., zone_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., active_start_min: _Optional[int] = ..., active_end_min: _Optional[int] = ..., min_officers: _Optional[int] = ..., gate_id: _Optional[str] = ..., attendees_per_officer: _Optional[float] = ..., covers_zone_ids: _Optional[_Iterable[str]] = ..., reach_m: _Optional[float] = ..., officers_per_unit: _Optional[int] = ...) -> None: ...
 
 class Wave(_message.Message):
     __slots__ = ("name", "shape", "share", "start_min", "end_min", "peak_min", "sd_min", "slot_weights")
@@ -222,20 +240,40 @@ class Hazard(_message.Message):
     def __init__(self, name: _Optional[str] = ..., likelihood: _Optional[int] = ..., impact: _Optional[int] = ...) -> None: ...
 
 class RiskTargets(_message.Message):
-    __slots__ = ("wait_target_min", "wait_quantile", "attendees_per_officer", "density_warning", "density_critical", "reserve_share")
+    __slots__ = ("wait_target_min", "wait_quantile", "attendees_per_officer", "density_warning", "density_critical", "reserve_share", "incidents_per_10k_hours", "incident_service_min", "response_busy_max", "response_core_min", "response_inner_min", "response_outer_min", "min_response_points", "attendees_per_extra_point", "response_unit_officers", "patrol_density_factor")
     WAIT_TARGET_MIN_FIELD_NUMBER: _ClassVar[int]
     WAIT_QUANTILE_FIELD_NUMBER: _ClassVar[int]
     ATTENDEES_PER_OFFICER_FIELD_NUMBER: _ClassVar[int]
     DENSITY_WARNING_FIELD_NUMBER: _ClassVar[int]
     DENSITY_CRITICAL_FIELD_NUMBER: _ClassVar[int]
     RESERVE_SHARE_FIELD_NUMBER: _ClassVar[int]
+    INCIDENTS_PER_10K_HOURS_FIELD_NUMBER: _ClassVar[int]
+    INCIDENT_SERVICE_MIN_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_BUSY_MAX_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_CORE_MIN_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_INNER_MIN_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_OUTER_MIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_RESPONSE_POINTS_FIELD_NUMBER: _ClassVar[int]
+    ATTENDEES_PER_EXTRA_POINT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_UNIT_OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    PATROL_DENSITY_FACTOR_FIELD_NUMBER: _ClassVar[int]
     wait_target_min: float
     wait_quantile: float
     attendees_per_officer: float
     density_warning: float
     density_critical: float
     reserve_share: float
-    def __init__(self, wait_target_min: _Optional[float] = ..., wait_quantile: _Optional[float] = ..., attendees_per_officer: _Optional[float] = ..., density_warning: _Optional[float] = ..., density_critical: _Optional[float] = ..., reserve_share: _Optional[float] = ...) -> None: ...
+    incidents_per_10k_hours: float
+    incident_service_min: float
+    response_busy_max: float
+    response_core_min: float
+    response_inner_min: float
+    response_outer_min: float
+    min_response_points: int
+    attendees_per_extra_point: float
+    response_unit_officers: int
+    patrol_density_factor: float
+    def __init__(self, wait_target_min: _Optional[float] = ..., wait_quantile: _Optional[float] = ..., attendees_per_officer: _Optional[float] = ..., density_warning: _Optional[float] = ..., density_critical: _Optional[float] = ..., reserve_share: _Optional[float] = ..., incidents_per_10k_hours: _Optional[float] = ..., incident_service_min: _Optional[float] = ..., response_busy_max: _Optional[float] = ..., response_core_min: _Optional[float] = ..., response_inner_min: _Optional[float] = ..., response_outer_min: _Optional[float] = ..., min_response_points: _Optional[int] = ..., attendees_per_extra_point: _Optional[float] = ..., response_unit_officers: _Optional[int] = ..., patrol_density_factor: _Optional[float] = ...) -> None: ...
 
 class Risk(_message.Message):
     __slots__ = ("level", "hazards", "targets")
@@ -270,16 +308,20 @@ class Supply(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., count: _Optional[int] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ...) -> None: ...
 
 class Officer(_message.Message):
-    __slots__ = ("id", "officer_type", "available_start_min", "available_end_min")
+    __slots__ = ("id", "officer_type", "available_start_min", "available_end_min", "worked_min", "max_work_min")
     ID_FIELD_NUMBER: _ClassVar[int]
     OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_START_MIN_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    WORKED_MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_WORK_MIN_FIELD_NUMBER: _ClassVar[int]
     id: str
     officer_type: str
     available_start_min: int
     available_end_min: int
-    def __init__(self, id: _Optional[str] = ..., officer_type: _Optional[str] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ...) -> None: ...
+    worked_min: int
+    max_work_min: int
+    def __init__(self, id: _Optional[str] = ..., officer_type: _Optional[str] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ..., worked_min: _Optional[int] = ..., max_work_min: _Optional[int] = ...) -> None: ...
 
 class OfficerPool(_message.Message):
     __slots__ = ("types", "supply", "officers")
@@ -300,7 +342,7 @@ class BreakRule(_message.Message):
     def __init__(self, min_shift_min: _Optional[int] = ..., break_min: _Optional[int] = ...) -> None: ...
 
 class LabourRules(_message.Message):
-    __slots__ = ("min_shift_min", "max_shift_min", "shift_step_min", "start_step_min", "break_rules", "break_window_start_min", "break_window_end_min")
+    __slots__ = ("min_shift_min", "max_shift_min", "shift_step_min", "start_step_min", "break_rules", "break_window_start_min", "break_window_end_min", "max_work_min")
     MIN_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
     MAX_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
     SHIFT_STEP_MIN_FIELD_NUMBER: _ClassVar[int]
@@ -308,6 +350,7 @@ class LabourRules(_message.Message):
     BREAK_RULES_FIELD_NUMBER: _ClassVar[int]
     BREAK_WINDOW_START_MIN_FIELD_NUMBER: _ClassVar[int]
     BREAK_WINDOW_END_MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_WORK_MIN_FIELD_NUMBER: _ClassVar[int]
     min_shift_min: int
     max_shift_min: int
     shift_step_min: int
@@ -315,10 +358,33 @@ class LabourRules(_message.Message):
     break_rules: _containers.RepeatedCompositeFieldContainer[BreakRule]
     break_window_start_min: int
     break_window_end_min: int
-    def __init__(self, min_shift_min: _Optional[int] = ..., max_shift_min: _Optional[int] = ..., shift_step_min: _Optional[int] = ..., start_step_min: _Optional[int] = ..., break_rules: _Optional[_Iterable[_Union[BreakRule, _Mapping]]] = ..., break_window_start_min: _Optional[int] = ..., break_window_end_min: _Optional[int] = ...) -> None: ...
+    max_work_min: int
+    def __init__(self, min_shift_min: _Optional[int] = ..., max_shift_min: _Optional[int] = ..., shift_step_min: _Optional[int] = ..., start_step_min: _Optional[int] = ..., break_rules: _Optional[_Iterable[_Union[BreakRule, _Mapping]]] = ..., break_window_start_min: _Optional[int] = ..., break_window_end_min: _Optional[int] = ..., max_work_min: _Optional[int] = ...) -> None: ...
 
 class Objective(_message.Message):
-    __slots__ = ("order",)
+    __slots__ = ("order", "substitutes_in_reserve")
     ORDER_FIELD_NUMBER: _ClassVar[int]
+    SUBSTITUTES_IN_RESERVE_FIELD_NUMBER: _ClassVar[int]
     order: _containers.RepeatedScalarFieldContainer[ObjectiveTerm]
-    def __init__(self, order: _Optional[_Iterable[_Union[ObjectiveTerm, str]]] = ...) -> None: ...
+    substitutes_in_reserve: bool
+    def __init__(self, order: _Optional[_Iterable[_Union[ObjectiveTerm, str]]] = ..., substitutes_in_reserve: _Optional[bool] = ...) -> None: ...
+
+class RequirementSpan(_message.Message):
+    __slots__ = ("start_min", "end_min", "officers")
+    START_MIN_FIELD_NUMBER: _ClassVar[int]
+    END_MIN_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    start_min: int
+    end_min: int
+    officers: int
+    def __init__(self, start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., officers: _Optional[int] = ...) -> None: ...
+
+class PostRequirement(_message.Message):
+    __slots__ = ("post_id", "officer_type", "runs")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    officer_type: str
+    runs: _containers.RepeatedCompositeFieldContainer[RequirementSpan]
+    def __init__(self, post_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., runs: _Optional[_Iterable[_Union[RequirementSpan, _Mapping]]] = ...) -> None: ...

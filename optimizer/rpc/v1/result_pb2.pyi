@@ -134,7 +134,7 @@ class RosterSummary(_message.Message):
     def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ...) -> None: ...
 
 class GateSlotStats(_message.Message):
-    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation")
+    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation", "spilled")
     START_MIN_FIELD_NUMBER: _ClassVar[int]
     ARRIVALS_FIELD_NUMBER: _ClassVar[int]
     LANES_OPEN_FIELD_NUMBER: _ClassVar[int]
@@ -142,6 +142,7 @@ class GateSlotStats(_message.Message):
     WAIT_QUANTILE_MIN_FIELD_NUMBER: _ClassVar[int]
     QUEUE_MAX_FIELD_NUMBER: _ClassVar[int]
     UTILISATION_FIELD_NUMBER: _ClassVar[int]
+    SPILLED_FIELD_NUMBER: _ClassVar[int]
     start_min: int
     arrivals: float
     lanes_open: int
@@ -149,7 +150,8 @@ class GateSlotStats(_message.Message):
     wait_quantile_min: float
     queue_max: float
     utilisation: float
-    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ...) -> None: ...
+    spilled: float
+    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ..., spilled: _Optional[float] = ...) -> None: ...
 
 class GateStats(_message.Message):
     __slots__ = ("gate_id", "slots")

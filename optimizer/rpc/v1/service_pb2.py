@@ -26,13 +26,17 @@ from optimizer.rpc.v1 import plan_pb2 as optimizer_dot_rpc_dot_v1_dot_plan__pb2
 from optimizer.rpc.v1 import result_pb2 as optimizer_dot_rpc_dot_v1_dot_result__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eoptimizer/rpc/v1/service.proto\x12\x10optimizer.rpc.v1\x1a\x1boptimizer/rpc/v1/plan.proto\x1a\x1doptimizer/rpc/v1/result.proto\"g\n\x0bPlanRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"k\n\x0fSimulateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"\x90\x02\n\x10SimulateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12.\n\x07targets\x18\x02 \x01(\x0b\x32\x1d.optimizer.rpc.v1.RiskTargets\x12\x36\n\nsimulation\x18\x03 \x01(\x0b\x32\".optimizer.rpc.v1.SimulationReport\x12\x33\n\x0crequirements\x18\x04 \x03(\x0b\x32\x1d.optimizer.rpc.v1.Requirement\x12.\n\x07timings\x18\x05 \x03(\x0b\x32\x1d.optimizer.rpc.v1.StageTiming\"<\n\x0fValidateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\"\x92\x01\n\x10ValidateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12\x13\n\x0brisk_reason\x18\x02 \x01(\t\x12\r\n\x05slots\x18\x03 \x01(\x05\x12\r\n\x05posts\x18\x04 \x01(\x05\x12\x1a\n\x12officers_available\x18\x05 \x01(\x05\x32\xfd\x01\n\x10OptimizerService\x12\x43\n\x04Plan\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1c.optimizer.rpc.v1.PlanResult\x12Q\n\x08Simulate\x12!.optimizer.rpc.v1.SimulateRequest\x1a\".optimizer.rpc.v1.SimulateResponse\x12Q\n\x08Validate\x12!.optimizer.rpc.v1.ValidateRequest\x1a\".optimizer.rpc.v1.ValidateResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eoptimizer/rpc/v1/service.proto\x12\x10optimizer.rpc.v1\x1a\x1boptimizer/rpc/v1/plan.proto\x1a\x1doptimizer/rpc/v1/result.proto\"g\n\x0bPlanRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"k\n\x0fSimulateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"\x90\x02\n\x10SimulateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12.\n\x07targets\x18\x02 \x01(\x0b\x32\x1d.optimizer.rpc.v1.RiskTargets\x12\x36\n\nsimulation\x18\x03 \x01(\x0b\x32\".optimizer.rpc.v1.SimulationReport\x12\x33\n\x0crequirements\x18\x04 \x03(\x0b\x32\x1d.optimizer.rpc.v1.Requirement\x12.\n\x07timings\x18\x05 \x03(\x0b\x32\x1d.optimizer.rpc.v1.StageTiming\"<\n\x0fValidateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\"\x92\x01\n\x10ValidateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12\x13\n\x0brisk_reason\x18\x02 \x01(\t\x12\r\n\x05slots\x18\x03 \x01(\x05\x12\r\n\x05posts\x18\x04 \x01(\x05\x12\x1a\n\x12officers_available\x18\x05 \x01(\x05\"\xec\x01\n\x0cPlanProgress\x12*\n\x05phase\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.PlanPhase\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x14\n\x0csolver_stage\x18\x05 \x01(\t\x12\x16\n\tobjective\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12\r\n\x05\x62ound\x18\x07 \x01(\x03\x12\x16\n\theadcount\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x11\n\telapsed_s\x18\t \x01(\x01\x42\x0c\n\n_objectiveB\x0c\n\n_headcount\"x\n\tPlanEvent\x12\x32\n\x08progress\x18\x01 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgressH\x00\x12.\n\x06result\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResultH\x00\x42\x07\n\x05\x65vent\"\x89\x02\n\x03Job\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.optimizer.rpc.v1.JobState\x12\x30\n\x08progress\x18\x03 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgress\x12,\n\x06result\x18\x04 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12\x12\n\nerror_code\x18\x05 \x01(\x05\x12\x15\n\rerror_message\x18\x06 \x01(\t\x12\x15\n\rcreate_time_s\x18\x07 \x01(\x01\x12\x12\n\nend_time_s\x18\x08 \x01(\x01\x12\x11\n\tplan_name\x18\t \x01(\t\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x11\n\x0fListJobsRequest\"7\n\x10ListJobsResponse\x12#\n\x04jobs\x18\x01 \x03(\x0b\x32\x15.optimizer.rpc.v1.Job*\xa3\x01\n\tPlanPhase\x12\x1a\n\x16PLAN_PHASE_UNSPECIFIED\x10\x00\x12\x17\n\x13PLAN_PHASE_VALIDATE\x10\x01\x12\x17\n\x13PLAN_PHASE_SIMULATE\x10\x02\x12\x1b\n\x17PLAN_PHASE_REQUIREMENTS\x10\x03\x12\x14\n\x10PLAN_PHASE_SOLVE\x10\x04\x12\x15\n\x11PLAN_PHASE_VERIFY\x10\x05*\x84\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_RUNNING\x10\x01\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x02\x12\x14\n\x10JOB_STATE_FAILED\x10\x03\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x04\x32\xe9\x04\n\x10OptimizerService\x12\x43\n\x04Plan\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1c.optimizer.rpc.v1.PlanResult\x12J\n\nPlanStream\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1b.optimizer.rpc.v1.PlanEvent0\x01\x12\x41\n\tSubmitJob\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x15.optimizer.rpc.v1.Job\x12@\n\x06GetJob\x12\x1f.optimizer.rpc.v1.GetJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12\x46\n\tCancelJob\x12\".optimizer.rpc.v1.CancelJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12Q\n\x08ListJobs\x12!.optimizer.rpc.v1.ListJobsRequest\x1a\".optimizer.rpc.v1.ListJobsResponse\x12Q\n\x08Simulate\x12!.optimizer.rpc.v1.SimulateRequest\x1a\".optimizer.rpc.v1.SimulateResponse\x12Q\n\x08Validate\x12!.optimizer.rpc.v1.ValidateRequest\x1a\".optimizer.rpc.v1.ValidateResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'optimizer.rpc.v1.service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PLANPHASE']._serialized_start=1587
+  _globals['_PLANPHASE']._serialized_end=1750
+  _globals['_JOBSTATE']._serialized_start=1753
+  _globals['_JOBSTATE']._serialized_end=1885
   _globals['_PLANREQUEST']._serialized_start=112
   _globals['_PLANREQUEST']._serialized_end=215
   _globals['_SIMULATEREQUEST']._serialized_start=217
@@ -43,6 +47,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VALIDATEREQUEST']._serialized_end=661
   _globals['_VALIDATERESPONSE']._serialized_start=664
   _globals['_VALIDATERESPONSE']._serialized_end=810
-  _globals['_OPTIMIZERSERVICE']._serialized_start=813
-  _globals['_OPTIMIZERSERVICE']._serialized_end=1066
+  _globals['_PLANPROGRESS']._serialized_start=813
+  _globals['_PLANPROGRESS']._serialized_end=1049
+  _globals['_PLANEVENT']._serialized_start=1051
+  _globals['_PLANEVENT']._serialized_end=1171
+  _globals['_JOB']._serialized_start=1174
+  _globals['_JOB']._serialized_end=1439
+  _globals['_GETJOBREQUEST']._serialized_start=1441
+  _globals['_GETJOBREQUEST']._serialized_end=1472
+  _globals['_CANCELJOBREQUEST']._serialized_start=1474
+  _globals['_CANCELJOBREQUEST']._serialized_end=1508
+  _globals['_LISTJOBSREQUEST']._serialized_start=1510
+  _globals['_LISTJOBSREQUEST']._serialized_end=1527
+  _globals['_LISTJOBSRESPONSE']._serialized_start=1529
+  _globals['_LISTJOBSRESPONSE']._serialized_end=1584
+  _globals['_OPTIMIZERSERVICE']._serialized_start=1888
+  _globals['_OPTIMIZERSERVICE']._serialized_end=2505
 # @@protoc_insertion_point(module_scope)

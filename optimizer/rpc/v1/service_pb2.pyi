@@ -1,12 +1,41 @@
 from optimizer.rpc.v1 import plan_pb2 as _plan_pb2
 from optimizer.rpc.v1 import result_pb2 as _result_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class PlanPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAN_PHASE_UNSPECIFIED: _ClassVar[PlanPhase]
+    PLAN_PHASE_VALIDATE: _ClassVar[PlanPhase]
+    PLAN_PHASE_SIMULATE: _ClassVar[PlanPhase]
+    PLAN_PHASE_REQUIREMENTS: _ClassVar[PlanPhase]
+    PLAN_PHASE_SOLVE: _ClassVar[PlanPhase]
+    PLAN_PHASE_VERIFY: _ClassVar[PlanPhase]
+
+class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOB_STATE_UNSPECIFIED: _ClassVar[JobState]
+    JOB_STATE_RUNNING: _ClassVar[JobState]
+    JOB_STATE_SUCCEEDED: _ClassVar[JobState]
+    JOB_STATE_FAILED: _ClassVar[JobState]
+    JOB_STATE_CANCELLED: _ClassVar[JobState]
+PLAN_PHASE_UNSPECIFIED: PlanPhase
+PLAN_PHASE_VALIDATE: PlanPhase
+PLAN_PHASE_SIMULATE: PlanPhase
+PLAN_PHASE_REQUIREMENTS: PlanPhase
+PLAN_PHASE_SOLVE: PlanPhase
+PLAN_PHASE_VERIFY: PlanPhase
+JOB_STATE_UNSPECIFIED: JobState
+JOB_STATE_RUNNING: JobState
+JOB_STATE_SUCCEEDED: JobState
+JOB_STATE_FAILED: JobState
+JOB_STATE_CANCELLED: JobState
 
 class PlanRequest(_message.Message):
     __slots__ = ("plan", "options")
@@ -57,3 +86,77 @@ class ValidateResponse(_message.Message):
     posts: int
     officers_available: int
     def __init__(self, risk_level: _Optional[_Union[_plan_pb2.RiskLevel, str]] = ..., risk_reason: _Optional[str] = ..., slots: _Optional[int] = ..., posts: _Optional[int] = ..., officers_available: _Optional[int] = ...) -> None: ...
+
+class PlanProgress(_message.Message):
+    __slots__ = ("phase", "message", "step", "total", "solver_stage", "objective", "bound", "headcount", "elapsed_s")
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    SOLVER_STAGE_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
+    BOUND_FIELD_NUMBER: _ClassVar[int]
+    HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
+    ELAPSED_S_FIELD_NUMBER: _ClassVar[int]
+    phase: PlanPhase
+    message: str
+    step: int
+    total: int
+    solver_stage: str
+    objective: int
+    bound: int
+    headcount: int
+    elapsed_s: float
+    def __init__(self, phase: _Optional[_Union[PlanPhase, str]] = ..., message: _Optional[str] = ..., step: _Optional[int] = ..., total: _Optional[int] = ..., solver_stage: _Optional[str] = ..., objective: _Optional[int] = ..., bound: _Optional[int] = ..., headcount: _Optional[int] = ..., elapsed_s: _Optional[float] = ...) -> None: ...
+
+class PlanEvent(_message.Message):
+    __slots__ = ("progress", "result")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    progress: PlanProgress
+    result: _result_pb2.PlanResult
+    def __init__(self, progress: _Optional[_Union[PlanProgress, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.PlanResult, _Mapping]] = ...) -> None: ...
+
+class Job(_message.Message):
+    __slots__ = ("job_id", "state", "progress", "result", "error_code", "error_message", "create_time_s", "end_time_s", "plan_name")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_S_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_S_FIELD_NUMBER: _ClassVar[int]
+    PLAN_NAME_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    state: JobState
+    progress: PlanProgress
+    result: _result_pb2.PlanResult
+    error_code: int
+    error_message: str
+    create_time_s: float
+    end_time_s: float
+    plan_name: str
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., progress: _Optional[_Union[PlanProgress, _Mapping]] = ..., result: _Optional[_Union[_result_pb2.PlanResult, _Mapping]] = ..., error_code: _Optional[int] = ..., error_message: _Optional[str] = ..., create_time_s: _Optional[float] = ..., end_time_s: _Optional[float] = ..., plan_name: _Optional[str] = ...) -> None: ...
+
+class GetJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
+class CancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
+class ListJobsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListJobsResponse(_message.Message):
+    __slots__ = ("jobs",)
+    JOBS_FIELD_NUMBER: _ClassVar[int]
+    jobs: _containers.RepeatedCompositeFieldContainer[Job]
+    def __init__(self, jobs: _Optional[_Iterable[_Union[Job, _Mapping]]] = ...) -> None: ...

@@ -40,6 +40,31 @@ class OptimizerServiceStub:
                 request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
                 response_deserializer=optimizer_dot_rpc_dot_v1_dot_result__pb2.PlanResult.FromString,
                 _registered_method=True)
+        self.PlanStream = channel.unary_stream(
+                '/optimizer.rpc.v1.OptimizerService/PlanStream',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanEvent.FromString,
+                _registered_method=True)
+        self.SubmitJob = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/SubmitJob',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+                _registered_method=True)
+        self.GetJob = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/GetJob',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.GetJobRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+                _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/CancelJob',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.CancelJobRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+                _registered_method=True)
+        self.ListJobs = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/ListJobs',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsResponse.FromString,
+                _registered_method=True)
         self.Simulate = channel.unary_unary(
                 '/optimizer.rpc.v1.OptimizerService/Simulate',
                 request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.SimulateRequest.SerializeToString,
@@ -57,6 +82,47 @@ class OptimizerServiceServicer:
 
     def Plan(self, request, context):
         """Validate, simulate, derive requirements, solve the roster and verify it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PlanStream(self, request, context):
+        """Plan, reporting progress as it goes: PlanEvent progress messages (validate, simulate,
+        requirements, solving with incumbent and bound, verifying), then one PlanEvent holding the
+        result. Cancelling the call stops the work.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitJob(self, request, context):
+        """Jobs, for long runs that must outlive the caller's connection (nightly re-planning): submit
+        a plan, poll it, fetch the result, cancel it. A job takes a solve slot like Plan does
+        (RESOURCE_EXHAUSTED with google.rpc.RetryInfo when none is free) and is kept for a bounded
+        time after it ends; an unknown or expired job id is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetJob(self, request, context):
+        """The job with its latest progress, and its result once it has succeeded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Ask a running job to stop; it ends CANCELLED within about a second. A finished job is
+        returned unchanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListJobs(self, request, context):
+        """Jobs kept by the server, newest first, without their results.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -83,6 +149,31 @@ def add_OptimizerServiceServicer_to_server(servicer, server):
                     servicer.Plan,
                     request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.FromString,
                     response_serializer=optimizer_dot_rpc_dot_v1_dot_result__pb2.PlanResult.SerializeToString,
+            ),
+            'PlanStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.PlanStream,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanEvent.SerializeToString,
+            ),
+            'SubmitJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitJob,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.SerializeToString,
+            ),
+            'GetJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJob,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.GetJobRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.CancelJobRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.SerializeToString,
+            ),
+            'ListJobs': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobs,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsResponse.SerializeToString,
             ),
             'Simulate': grpc.unary_unary_rpc_method_handler(
                     servicer.Simulate,
@@ -122,6 +213,141 @@ class OptimizerService:
             '/optimizer.rpc.v1.OptimizerService/Plan',
             optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
             optimizer_dot_rpc_dot_v1_dot_result__pb2.PlanResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlanStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/PlanStream',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/SubmitJob',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PlanRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/GetJob',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.GetJobRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/CancelJob',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.CancelJobRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJobs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/ListJobs',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ListJobsResponse.FromString,
             options,
             channel_credentials,
             insecure,
