@@ -97,6 +97,13 @@ def serve() -> Iterator[Callable[..., Any]]:
     yield make
 
 
+# Stop times measured on an idle 2-core machine are 0.04-0.2 s (the target is 1 s). The tests
+# prove work stops long before it would have finished, with a bound a loaded CI machine meets;
+# the figures themselves are printed here and measured in benchmarks/, not asserted to the
+# millisecond.
+STOP_BOUND_S = 5.0
+
+
 def wait_until(predicate: Callable[[], bool], timeout_s: float) -> float:
     """Seconds until ``predicate()`` held, polling every 10 ms; fails after ``timeout_s``."""
     start = time.monotonic()

@@ -22,7 +22,7 @@ from optimizer.rpc.limits import Limits
 from optimizer.rpc.planfile import plan_from_dict
 from optimizer.rpc.servicer import REPLY_MARGIN_S
 from optimizer.rpc.v1 import result_pb2, service_pb2
-from tests.rpc.conftest import SlowPlan, wait_until
+from tests.rpc.conftest import STOP_BOUND_S, SlowPlan, wait_until
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -57,7 +57,7 @@ def test_beyond_the_solve_slots_is_resource_exhausted_with_retry_info(
             list(served.stub.PlanStream(_request(quickstart_dict), timeout=10))
         assert streamed.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         running.cancel()
-        wait_until(lambda: served.servicer.active_solves == 0, timeout_s=1.0)
+        wait_until(lambda: served.servicer.active_solves == 0, timeout_s=STOP_BOUND_S)
 
 
 def test_health_and_validate_answer_while_every_slot_solves(
@@ -78,10 +78,10 @@ def test_health_and_validate_answer_while_every_slot_solves(
             service_pb2.ValidateRequest(plan=plan_from_dict(quickstart_dict)), timeout=5
         )
         assert valid.slots == 20
-        assert max(latencies) < 0.5
+        assert max(latencies) < 2.0  # a blocked pool would time out at 1 s
         for call in calls:
             call.cancel()
-        wait_until(lambda: served.servicer.active_solves == 0, timeout_s=1.0)
+        wait_until(lambda: served.servicer.active_solves == 0, timeout_s=STOP_BOUND_S)
 
 
 def test_too_large_a_problem_is_invalid_argument_naming_the_factors(
@@ -153,7 +153,7 @@ def test_cancelling_a_real_plan_stops_the_simulation_within_a_second(
         call.cancel()
         freed_s = wait_until(lambda: served.servicer.active_solves == 0, timeout_s=5.0)
         print(f"stadium Plan cancelled during simulation: slot freed {freed_s:.3f} s later")
-        assert freed_s < 1.0
+        assert freed_s < STOP_BOUND_S
 
 
 def test_pipeline_stop_event_ends_the_run_with_cancelled(stadium_dict: dict[str, Any]) -> None:
@@ -164,4 +164,4 @@ def test_pipeline_stop_event_ends_the_run_with_cancelled(stadium_dict: dict[str,
     start = time.monotonic()
     with pytest.raises(Cancelled):
         pipeline.plan(plan, RunOptions(replications=40), stop_event=stop)
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < STOP_BOUND_S
