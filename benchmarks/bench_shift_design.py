@@ -1,7 +1,7 @@
 """Shift Design instances (Musliu, Schaerf, Slany) solved with the roster engine, beside best-known.
 
 Run: ``python benchmarks/bench_shift_design.py [--time-limit S] [--workers N] [NAME ...]``
-(default: every instance in ``benchmarks/data/shift-design``, 10 s each, 2 workers).
+(default: all 230 instances in ``benchmarks/data/shift-design``, 10 s each, 8 workers).
 
 The instances (see ``data/shift-design/SOURCE.md``) give a requirement per slot over a cyclic week
 and shift templates (windows for start and length). A shift is one (start, length) pair; the
@@ -28,6 +28,7 @@ from optimizer.roster.solver import solve_stages
 
 DATA = Path(__file__).resolve().parent / "data" / "shift-design"
 DAY_MIN = 1440
+EXACT_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def _model(
 ) -> tuple[CoverModel, list[tuple[int, int, int]], list[cp_model.IntVar]]:
     """The engine's covering model: one column per (shift, day); a "used" flag per shift."""
     shifts = shifts_of(inst)
-    columns = []
+    columns: list[Column] = []
     keys = []
     for k, (start, length) in enumerate(shifts):
         for day in range(inst.days):
@@ -171,7 +172,7 @@ def _model(
         model.add(x <= max(inst.demand[s] for s in column.slots) * used[column.template])
     if exact:
         model.add(cover.over_cover == 0)
-        cover.extra["shift_design"] = inst.w_shift * sum(used)
+        cover.extra["shift_design"] = inst.w_shift * cp_model.LinearExpr.sum(used)
     else:
         assert cover.uncovered is not None
         # Over-cover slots = on duty - demand + shortfall, as the shortfall is tight at an optimum.
@@ -184,7 +185,7 @@ def _model(
 
 
 def solve(inst: Instance, time_limit_s: float, workers: int, seed: int, exact: bool) -> Answer:
-    """Fewest shifts covering the demand exactly; the full weighted objective if none does.
+    """Fewest shifts covering the demand exactly; the full weighted objective if none is found.
 
     Every best-known value of Sets 1-2 is a planted solution with zero deviation, and on this
     model CP-SAT proves the fewest shifts of an exact cover far sooner than it closes the weighted
@@ -192,17 +193,22 @@ def solve(inst: Instance, time_limit_s: float, workers: int, seed: int, exact: b
     bound printed is then the bound among exact covers; with ``exact`` False, the weighted one.
     """
     started = time.perf_counter()
-    for mode in (True, False) if exact else (False,):
+    modes = (True, False) if exact else (False,)
+    for mode in modes:
+        # With a weighted fallback to come, the exact cover gets EXACT_SHARE of the time: on the
+        # 15-minute instances of Set 1 it often finds no exact cover at all within 5 s on a
+        # loaded machine, and the weighted model (always feasible) then still gives an answer.
+        share = EXACT_SHARE if mode and len(modes) > 1 else 1.0
         cover, keys, _ = _model(inst, mode)
         staged = solve_stages(
             cover,
             ["shift_design"],
-            time_limit_s - (time.perf_counter() - started),
+            share * time_limit_s - (time.perf_counter() - started),
             seed=seed,
             workers=workers,
             reproducible=False,
         )
-        if not staged.infeasible:
+        if staged.x is not None:
             break
     seconds = time.perf_counter() - started
     stage = staged.stages[0]
@@ -236,7 +242,8 @@ def main() -> None:
         f"{'instance':<26} {'slot':>4} {'best':>6} {'ours':>6} {'bound':>6} {'status':<8}"
         f" {'mode':<8} {'shifts':>6} {'asp':>4} {'dpw':>5} {'time s':>7}  verdict"
     )
-    tally = {"equal": 0, "better": 0, "worse": 0}
+    tally = {"equal": 0, "better": 0, "worse": 0, "no answer": 0}
+    # Totals over the instances answered in time: an unanswered one has no objective to add.
     total_best = total_ours = 0
     total_s = 0.0
     for name in names:
@@ -244,14 +251,15 @@ def main() -> None:
         known = int(best[name]["best_known_objective"])
         answer = solve(inst, args.time_limit, args.workers, args.seed, not args.weighted)
         if answer.objective < 0:
-            verdict = "worse"
+            verdict = "no answer"
         elif answer.objective == known:
             verdict = "equal"
         else:
             verdict = "better" if answer.objective < known else "worse"
         tally[verdict] += 1
-        total_best += known
-        total_ours += answer.objective if answer.objective >= 0 else 0
+        if answer.objective >= 0:
+            total_best += known
+            total_ours += answer.objective
         total_s += answer.seconds
         asp = best[name]["asp_optimal_shift_count"]
         print(
@@ -262,7 +270,8 @@ def main() -> None:
     gap = (total_ours - total_best) / total_best if total_best else 0.0
     print(
         f"total: {len(names)} instances, {tally['equal']} equal, {tally['better']} better,"
-        f" {tally['worse']} worse; objective {total_ours} vs best-known {total_best}"
+        f" {tally['worse']} worse, {tally['no answer']} no answer in time; objective over the"
+        f" {len(names) - tally['no answer']} answered {total_ours} vs best-known {total_best}"
         f" ({100 * gap:+.2f} %); {total_s:.1f} s, {total_s / max(1, len(names)):.2f} s per instance"
         f" (limit {args.time_limit:g} s, {args.workers} workers)"
     )

@@ -1,4 +1,4 @@
-"""The ``optimizer`` command: plan | validate | simulate | serve.
+"""The ``optimizer`` command: plan | validate | simulate | serve | bench.
 
 The only module that reads argv or the environment. Bad input prints every violation as
 ``field: reason`` and exits 2; nothing the user writes produces a traceback.
@@ -15,14 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from google.protobuf import json_format
-
 from optimizer import pipeline, report
 from optimizer.domain.types import EventPlan, RunOptions
 from optimizer.errors import InvalidInput, Violation
 from optimizer.risk import assess
 from optimizer.rpc import convert
-from optimizer.rpc.planfile import load_plan_message
+from optimizer.rpc.planfile import load_plan_message, write_plan_result, write_simulate_response
 
 EXIT_INVALID = 2
 # Bearer tokens for ``serve``, comma- or whitespace-separated, when no --tokens-file is given.
@@ -102,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-format", choices=["json", "text"], default="json", help="log lines (default json)"
     )
+    bench = commands.add_parser("bench", help="benchmark roster policies over a sweep spec")
+    bench.add_argument("file", metavar="SPEC", help="sweep spec, YAML (see benchmarks/sweeps/)")
+    bench.add_argument(
+        "--workers", type=int, default=1, help="local processes, one scenario each (default 1)"
+    )
+    bench.add_argument("--out", default="bench-out", help="output directory (default bench-out)")
+    bench.add_argument("--scheduler", help="Dask scheduler address: run there instead")
+    bench.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
@@ -206,11 +212,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             display.close()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = convert.plan_result_to_pb(outcome)
-    (out / "roster.json").write_text(
-        json_format.MessageToJson(result, preserving_proto_field_name=True) + "\n",
-        encoding="utf-8",
-    )
+    write_plan_result(outcome, out / "roster.json")
     (out / "roster.csv").write_text(report.roster_csv(outcome), encoding="utf-8")
     print(report.plan_summary(outcome))
     print(f"Wrote {out / 'roster.json'} and {out / 'roster.csv'}")
@@ -238,11 +240,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             display.close()
     print(report.simulate_summary(outcome))
     if args.json:
-        message = convert.simulate_response_to_pb(outcome)
-        Path(args.json).write_text(
-            json_format.MessageToJson(message, preserving_proto_field_name=True) + "\n",
-            encoding="utf-8",
-        )
+        write_simulate_response(outcome, args.json)
         print(f"Wrote {args.json}")
     return 0
 
@@ -300,7 +298,39 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from optimizer.bench import output, runner
+    from optimizer.bench.spec import load_spec
+
+    spec = load_spec(args.file)
+    started = time.monotonic()
+
+    def progress(done: int, total: int, task: runner.Task) -> None:
+        if not args.quiet:
+            print(
+                f"  .. bench {done}/{total} done: {task.scenario} seed {task.seed}"
+                f"  {time.monotonic() - started:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    if args.scheduler:
+        with runner.dask_executor(args.scheduler) as cluster:
+            result = runner.run_sweep(spec, cluster, progress)
+    else:
+        with runner.local_executor(args.workers) as pool:
+            result = runner.run_sweep(spec, pool, progress)
+    out = Path(args.out)
+    notes = output.write_outputs(result, out)
+    print(output.summary_markdown(result))
+    print(f"Wrote {out / 'results.csv'}, {out / 'timings.csv'} and {out / 'summary.md'}")
+    for note in notes:
+        print(note)
+    return 0
+
+
 COMMANDS = {
+    "bench": _cmd_bench,
     "plan": _cmd_plan,
     "validate": _cmd_validate,
     "simulate": _cmd_simulate,

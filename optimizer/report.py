@@ -31,6 +31,10 @@ class Clock:
         return moment.strftime("%H:%M")
 
 
+# Post shortfalls listed in the summary; the rest are in roster.json.
+POST_SHORTFALL_LINES = 20
+
+
 def _hours(minutes: float) -> str:
     return f"{minutes / 60:,.1f}"
 
@@ -81,6 +85,27 @@ def plan_summary(outcome: PlanOutcome) -> str:
         for s in roster.shortfalls:
             span = f"{clock(s.start_min)}-{clock(s.end_min)}"
             lines.append(f"    {s.officers} x {s.officer_type} missing {span}")
+        least = (
+            "proven least"
+            if roster.weighted_shortfall_bound >= roster.weighted_shortfall
+            else f"lower bound {roster.weighted_shortfall_bound}"
+        )
+        lines.append(
+            f"  Posts short (risk-weighted officer-slots missing {roster.weighted_shortfall},"
+            f" {least}; heaviest first):"
+        )
+        for f in roster.post_shortfalls[:POST_SHORTFALL_LINES]:
+            span = f"{clock(f.start_min)}-{clock(f.end_min)}"
+            lines.append(
+                f"    {f.post_id} (weight {f.weight}): {f.officers} x {f.officer_type} {span}"
+            )
+        if len(roster.post_shortfalls) > POST_SHORTFALL_LINES:
+            more = len(roster.post_shortfalls) - POST_SHORTFALL_LINES
+            lines.append(f"    ... and {more} more in roster.json")
+        proven = "proven smallest" if roster.pool_proven else "not proven smallest"
+        lines.append(f"  Pool that covers everything ({proven}):")
+        for n in roster.pool_needed:
+            lines.append(f"    {n.officer_type}: {n.needed} (has {n.available})")
     if outcome.simulation.replications > 0:
         how = f"re-simulated, {outcome.options.replications} replications"
     else:

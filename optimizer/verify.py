@@ -34,8 +34,15 @@ from optimizer.domain.types import (
     ZoneSlotStats,
 )
 from optimizer.simulation import SimulationRun, simulate_detailed
+from optimizer.simulation.course import (
+    COURSE_STREAM,
+    closed_in_order,
+    closures,
+    draw_runners,
+    segment_active_slots,
+)
 from optimizer.staffing.erlang import erlang_b
-from optimizer.staffing.labels import people, quantile_label
+from optimizer.staffing.labels import clock, people, quantile_label
 from optimizer.staffing.posts import active_slots, density_scale
 from optimizer.staffing.response import PointLoad, point_loads, required_points, unit_officers
 
@@ -92,6 +99,8 @@ def verify(
         *response_checks(plan, targets, run, on_post),
         minimum_posts_check(plan, requirements, on_post),
     ]
+    if plan.course is not None:
+        checks.append(course_check(plan, requirements, on_post, replications, seed))
     return tuple(checks), run.result
 
 
@@ -150,6 +159,13 @@ def screening_checks(
                 f"; {sum(stats.spilled_mean):,.1f} per replication went on to"
                 f" {plan.gate(stats.gate_id).spill_to} (queue at its spill-over threshold)"
             )
+        worst_slot = max(range(len(waits)), key=lambda k: waits[k], default=0)
+        ci = stats.wait_quantile_ci_min[worst_slot] if stats.wait_quantile_ci_min else 0.0
+        if waits and math.isfinite(worst) and ci > 0:
+            detail += (
+                f"; worst slot {_when(plan, worst_slot)}: {label} {worst:.1f} min"
+                f" (95% CI {max(0.0, worst - ci):.1f}-{worst + ci:.1f})"
+            )
         checks.append(
             TargetCheck(
                 name=f"screening wait {stats.gate_id}",
@@ -159,6 +175,7 @@ def screening_checks(
                 met=not missed,
                 replications_met=stats.replications_met,
                 detail=detail,
+                value_ci=ci,
             )
         )
     return checks
@@ -419,6 +436,72 @@ def _reach_check(
         unit="min",
         met=not late,
         replications_met=float(np.mean(held)) if held else 1.0,
+        detail=detail,
+    )
+
+
+def course_check(
+    plan: EventPlan,
+    requirements: Sequence[Requirement],
+    on_post: Mapping[PostId, Sequence[int]],
+    replications: int,
+    seed: int,
+) -> TargetCheck:
+    """Segments close and reopen in course order, and their posts are staffed while closed.
+
+    Each replication draws a fresh field of runners (stream ``COURSE_STREAM`` under the
+    verification seed, not the requirements' seed) and times the closures again; it holds when
+    the segments close and reopen in order along the course and every post on a segment has at
+    least its required strength (its largest requirement) in every slot of the fresh closure
+    within its active window. ``value`` is the number of segments short in some replication.
+    """
+    course = plan.course
+    if course is None:
+        raise ValueError("the plan has no course")
+    n_slots = plan.grid.n_slots
+    need = {r.post_id: max(r.officers, default=0) for r in requirements}
+    posts = {p.id: p for p in plan.posts}
+    held: list[bool] = []
+    short: dict[str, str] = {}
+    out_of_order = 0
+    last: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    base = verification_seed(seed)
+    for rep in range(max(1, replications)):
+        sequence = np.random.SeedSequence(base, spawn_key=(COURSE_STREAM, rep))
+        found = closures(course, draw_runners(course, np.random.default_rng(sequence)))
+        ok = closed_in_order(found)
+        out_of_order += 0 if ok else 1
+        for segment, closure in zip(course.segments, found, strict=True):
+            closed = set(segment_active_slots(closure, plan.grid))
+            for post_id in segment.post_ids:
+                rostered = on_post.get(post_id, [0] * n_slots)
+                window = closed & set(active_slots(plan, posts[post_id]))
+                gaps = sorted(k for k in window if rostered[k] < need.get(post_id, 0))
+                if gaps:
+                    ok = False
+                    short.setdefault(segment.id, f"{post_id} short from {_when(plan, gaps[0])}")
+        held.append(ok)
+        last = (found[0].close_min, found[-1].close_min, found[0].reopen_min, found[-1].reopen_min)
+    at = plan.grid.start_time
+    detail = (
+        f"{len(course.segments)} segments close {clock(at, last[0])}-{clock(at, last[1])} and"
+        f" reopen {clock(at, last[2])}-{clock(at, last[3])}, in order along the course"
+        f" over {len(held)} fresh fields of runners"
+    )
+    if out_of_order:
+        detail = f"closures out of course order in {out_of_order} of {len(held)} fields; " + detail
+    if short:
+        listed = [f"{seg}: {what}" for seg, what in list(short.items())[:MAX_LISTED]]
+        if len(short) > MAX_LISTED:
+            listed.append(f"and {len(short) - MAX_LISTED} more segments")
+        detail = "; ".join(listed) + "; " + detail
+    return TargetCheck(
+        name="course closures",
+        target="segments close and reopen in course order; posts staffed while closed",
+        value=float(len(short)),
+        unit="segments short",
+        met=all(held),
+        replications_met=float(np.mean(held)),
         detail=detail,
     )
 

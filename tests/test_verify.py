@@ -71,6 +71,11 @@ def test_a_roster_covering_the_requirements_meets_every_target(
     assert wait.target == "P90 wait <= 5.0 min" and wait.unit == "min"
     assert wait.value == max(result.gates[0].wait_quantile_min)
     assert checks["minimum posts"].value == 0
+    # The worst slot's 95% confidence interval over the replications comes with the value.
+    stats = result.gates[0]
+    worst = stats.wait_quantile_min.index(wait.value)
+    assert wait.value_ci == stats.wait_quantile_ci_min[worst] > 0
+    assert "95% CI" in wait.detail
 
 
 def test_verification_draws_its_own_random_numbers(

@@ -311,6 +311,43 @@ class PostRequirement:
 
 
 @dataclass(frozen=True)
+class Corral:
+    """Runners released together: ``runners`` at ``start_min``, pace mean and sd in min/km."""
+
+    name: str
+    start_min: float
+    runners: int
+    pace_mean_min_km: float
+    pace_sd_min_km: float
+
+
+@dataclass(frozen=True)
+class CourseSegment:
+    """A stretch of a course from ``start_km`` to ``end_km``, its posts and its spectators."""
+
+    id: str
+    start_km: float
+    end_km: float
+    post_ids: tuple[PostId, ...] = ()
+    spectators: int = 0
+
+
+@dataclass(frozen=True)
+class Course:
+    """A road race: corrals, segments in course order, the sweep's pace and closure margins.
+
+    See ``optimizer.simulation.course`` for how segments close and reopen.
+    """
+
+    corrals: tuple[Corral, ...]
+    segments: tuple[CourseSegment, ...]
+    cutoff_pace_min_km: float
+    fastest_pace_min_km: float = 2.9
+    margin_before_min: float = 30.0
+    margin_after_min: float = 15.0
+
+
+@dataclass(frozen=True)
 class EventPlan:
     name: str
     grid: TimeGrid
@@ -326,6 +363,8 @@ class EventPlan:
     requirements: tuple[PostRequirement, ...] = ()
     # Minimise officers standing in at other types' posts right after headcount, not last.
     substitutes_in_reserve: bool = False
+    # A road race whose segments' posts are required only while the segment is closed.
+    course: Course | None = None
 
     def zone(self, zone_id: str) -> Zone:
         return next(z for z in self.zones if z.id == zone_id)
@@ -402,6 +441,28 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class PostShortfall:
+    """Officers missing at one post over [start_min, end_min); ``weight``: its risk weight."""
+
+    post_id: PostId
+    officer_type: OfficerTypeId
+    start_min: Minutes
+    end_min: Minutes
+    officers: int
+    weight: int
+
+
+@dataclass(frozen=True)
+class PoolNeed:
+    """Officers of a type in the pool, and the pool size (that plus the fewest to add) that covers
+    every requirement; never below ``available``."""
+
+    officer_type: OfficerTypeId
+    available: int
+    needed: int
+
+
+@dataclass(frozen=True)
 class Roster:
     status: SolveStatus
     shifts: tuple[Shift, ...]
@@ -411,6 +472,15 @@ class Roster:
     officer_minutes_lower_bound: int
     by_type: tuple[TypeHeadcount, ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()
+    # When the pool is short: the missing officer-slots weighted by post risk, per-post runs, and
+    # the smallest pool per type that covers everything (``pool_proven``: with fewest additions
+    # proven minimal). See ``optimizer.roster.priority`` and ``optimizer.roster.solve``.
+    weighted_shortfall: int = 0
+    # CP-SAT's proven lower bound on ``weighted_shortfall``: equal to it when proven least.
+    weighted_shortfall_bound: int = 0
+    post_shortfalls: tuple[PostShortfall, ...] = ()
+    pool_needed: tuple[PoolNeed, ...] = ()
+    pool_proven: bool = False
 
     @property
     def gap(self) -> float:
@@ -433,6 +503,8 @@ class GateSlotStats:
     replications_met: float = 1.0
     # Arrivals per replication who spilled over to another gate, by slot (empty: none possible).
     spilled_mean: tuple[float, ...] = ()
+    # Half-width of the 95% confidence interval of wait_quantile_min over the replications.
+    wait_quantile_ci_min: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -469,3 +541,5 @@ class TargetCheck:
     met: bool
     replications_met: float
     detail: str = ""
+    # Half-width of the 95% confidence interval of value over the replications (0: none).
+    value_ci: float = 0.0

@@ -86,6 +86,7 @@ def validate_plan(plan: EventPlan) -> list[Violation]:
     _check_labour(c, plan)
     _check_requirements(c, plan, type_ids, horizon)
     _check_work_minutes(c, plan)
+    _check_course(c, plan, horizon)
     return c.violations
 
 
@@ -453,3 +454,66 @@ def _check_work_minutes(c: _Collector, plan: EventPlan) -> None:
     for i, officer in enumerate(plan.pool.officers):
         c.number(officer.worked_min, f"pool.officers[{i}].worked_min", 0, MAX_WORK_MIN)
         c.number(officer.max_work_min, f"pool.officers[{i}].max_work_min", 0, MAX_WORK_MIN)
+
+
+MAX_RUNNERS = 1_000_000
+MAX_COURSE_KM = 250.0
+
+
+def _check_course(c: _Collector, plan: EventPlan, horizon: int) -> None:
+    """Corrals start inside the horizon; segments follow each other; each post on one segment."""
+    course = plan.course
+    if course is None:
+        return
+    c.check(bool(course.corrals), "course.corrals", "a course needs at least one corral")
+    for i, corral in enumerate(course.corrals):
+        path = f"course.corrals[{i}]"
+        c.number(corral.start_min, f"{path}.start_min", 0, max(horizon - 1, 0))
+        c.number(corral.runners, f"{path}.runners", 1, MAX_RUNNERS)
+        c.number(corral.pace_mean_min_km, f"{path}.pace_mean_min_km", 1.0, 60.0)
+        c.number(corral.pace_sd_min_km, f"{path}.pace_sd_min_km", 0.0, 30.0)
+    c.number(course.cutoff_pace_min_km, "course.cutoff_pace_min_km", 1.0, 60.0)
+    c.number(course.fastest_pace_min_km, "course.fastest_pace_min_km", 1.0, 60.0)
+    c.check(
+        course.fastest_pace_min_km < course.cutoff_pace_min_km,
+        "course.fastest_pace_min_km",
+        f"{course.fastest_pace_min_km:g} is not faster than the cut-off pace"
+        f" {course.cutoff_pace_min_km:g}",
+    )
+    c.number(course.margin_before_min, "course.margin_before_min", 0.0, 24 * 60)
+    c.number(course.margin_after_min, "course.margin_after_min", 0.0, 24 * 60)
+    c.check(bool(course.segments), "course.segments", "a course needs at least one segment")
+    c.unique_ids((s.id for s in course.segments), "course.segments")
+    posts = {p.id: p for p in plan.posts}
+    placed: set[str] = set()
+    for i, segment in enumerate(course.segments):
+        path = f"course.segments[{i}]"
+        c.check(bool(segment.id), f"{path}.id", "must not be empty")
+        c.number(segment.start_km, f"{path}.start_km", 0.0, MAX_COURSE_KM)
+        c.number(segment.end_km, f"{path}.end_km", 0.0, MAX_COURSE_KM)
+        c.check(
+            segment.end_km > segment.start_km,
+            f"{path}.end_km",
+            f"{segment.end_km:g} is not after start_km {segment.start_km:g}",
+        )
+        if i > 0:
+            before = course.segments[i - 1]
+            c.check(
+                abs(segment.start_km - before.end_km) <= 1e-9,
+                f"{path}.start_km",
+                f"{segment.start_km:g} does not continue the segment before, which ends at"
+                f" {before.end_km:g}",
+            )
+        c.number(segment.spectators, f"{path}.spectators", 0, MAX_ATTENDANCE)
+        for j, post_id in enumerate(segment.post_ids):
+            post_path = f"{path}.post_ids[{j}]"
+            c.check(post_id in posts, post_path, f"unknown post {post_id!r}")
+            c.check(post_id not in placed, post_path, f"post {post_id!r} is on another segment")
+            placed.add(post_id)
+            post = posts.get(post_id)
+            if post is not None:
+                c.check(
+                    post.kind is not PostKind.SCREENING,
+                    post_path,
+                    f"post {post_id!r} is a screening post: its lanes follow its gate's queue",
+                )

@@ -4,7 +4,8 @@ Slot by slot, the officers on duty are sent to posts by a min-cost flow (a trans
 so it never fails when the per-type cover of the model holds, and it covers as much as possible
 when it does not). Arc costs, in decreasing weight:
 
-1. every required officer-slot filled (a large reward, so coverage always wins);
+1. every required officer-slot filled (a large reward times the post's shortfall weight, so
+   coverage always wins and, when officers are too few, the heavier posts are filled first);
 2. an officer stays at the post held in their previous working slot (moves cost, and moving to a
    substitute type's post costs more than to a post of one's own type);
 3. officers not needed stay where they are while that post is still open, otherwise they join
@@ -26,6 +27,7 @@ from optimizer.domain.types import (
     Minutes,
     OfficerTypeId,
     PostId,
+    PostShortfall,
     Requirement,
     Shift,
     Shortfall,
@@ -121,6 +123,7 @@ def _assign_slot(
     requirements: Sequence[Requirement],
     posts_by_type: Mapping[OfficerTypeId, Sequence[int]],
     covers: Mapping[OfficerTypeId, Sequence[OfficerTypeId]],
+    weights: Sequence[int],
 ) -> dict[int, int]:
     """Post index for each duty on duty in ``slot`` (officers with no post they may fill: none)."""
     groups: dict[tuple[OfficerTypeId, int], list[int]] = {}
@@ -165,7 +168,9 @@ def _assign_slot(
     for p, req in enumerate(requirements):
         need = req.officers[slot]
         if need > 0:
-            mcf.add_arc_with_capacity_and_unit_cost(post0 + p, sink, need, -costs.reward)
+            mcf.add_arc_with_capacity_and_unit_cost(
+                post0 + p, sink, need, -costs.reward * weights[p]
+            )
         mcf.add_arc_with_capacity_and_unit_cost(
             post0 + p, sink, total, 0 if need > 0 else costs.closed
         )
@@ -232,6 +237,7 @@ def assign_posts(
     requirements: Sequence[Requirement],
     covers: Mapping[OfficerTypeId, Sequence[OfficerTypeId]],
     grid: TimeGrid,
+    weights: Sequence[int] | None = None,
 ) -> Assignment:
     """Give every duty a post in each working slot and build its shift.
 
@@ -245,6 +251,9 @@ def assign_posts(
         For each officer type, the post types it may fill (its own included).
     grid
         The time grid.
+    weights
+        Shortfall weight per requirement (``optimizer.roster.priority``; None: all 1). With too
+        few officers on duty in a slot, the slot's weighted missing officer-slots are least.
 
     Returns
     -------
@@ -258,6 +267,7 @@ def assign_posts(
     for i, duty in enumerate(duties):
         for slot in duty.template.slots:
             on_duty[slot].append(i)
+    post_weights = tuple(weights) if weights is not None else (1,) * len(requirements)
     previous = [-1] * len(duties)
     posts_of: list[dict[int, int]] = [{} for _ in duties]
     staffed = [[0] * grid.n_slots for _ in requirements]
@@ -265,7 +275,7 @@ def assign_posts(
         if not on_duty[slot]:
             continue
         placed = _assign_slot(
-            slot, on_duty[slot], duties, previous, requirements, posts_by_type, covers
+            slot, on_duty[slot], duties, previous, requirements, posts_by_type, covers, post_weights
         )
         for i, p in placed.items():
             posts_of[i][slot] = p
@@ -313,3 +323,38 @@ def shortfalls(
             )
             s = end + 1
     return tuple(sorted(result, key=lambda f: (f.officer_type, f.start_min)))
+
+
+def post_shortfalls(
+    requirements: Sequence[Requirement],
+    staffed: Mapping[PostId, Sequence[int]],
+    grid: TimeGrid,
+    weights: Sequence[int],
+) -> tuple[PostShortfall, ...]:
+    """Officers missing per post, as runs of slots with the same number missing, heaviest first.
+
+    Ordered by weight (descending), then post id and start.
+    """
+    result = []
+    for req, weight in zip(requirements, weights, strict=True):
+        row = [max(0, need - staffed[req.post_id][s]) for s, need in enumerate(req.officers)]
+        s = 0
+        while s < grid.n_slots:
+            if row[s] == 0:
+                s += 1
+                continue
+            end = s
+            while end + 1 < grid.n_slots and row[end + 1] == row[s]:
+                end += 1
+            result.append(
+                PostShortfall(
+                    req.post_id,
+                    req.officer_type,
+                    grid.slot_start(s),
+                    grid.slot_start(end) + grid.slot_min,
+                    row[s],
+                    weight,
+                )
+            )
+            s = end + 1
+    return tuple(sorted(result, key=lambda f: (-f.weight, f.post_id, f.start_min)))

@@ -7,13 +7,15 @@ Variables, hard rules, then the objective expressions (the solver picks which to
 * ``f[a->b, s]`` (integer >= 0): officers of type ``a`` filling posts of type ``b`` in slot ``s``,
   created only where type ``a`` may fill more than one post type with demand in that slot
   (otherwise ``w[a, s]`` counts for its one post type directly);
-* ``u[b, s]`` (only with ``allow_shortfall``): officers missing at posts of type ``b`` in
-  slot ``s``.
+* ``u[b, k, s]`` (only with ``allow_shortfall``): officers missing at posts of type ``b`` and
+  weight tier ``k`` in slot ``s``. Posts of one type are interchangeable within a slot, so the
+  tiers only say which part of the demand goes unmet; the post assignment then leaves the
+  lightest posts short (``optimizer.roster.assign``).
 
 Objectives: ``headcount`` (sum of ``x``), ``officer_hours`` (paid minutes, break included),
 ``over_cover`` (officer-slots on duty beyond the demand), ``substitution`` (officer-slots in which
 an officer stands in at a post of another type, or is on duty where only such posts need anyone),
-and with shortfall allowed ``uncovered``.
+and with shortfall allowed ``uncovered`` (missing officer-slots, each times its tier's weight).
 
 Rules: per officer type and slot, the flows out of the type do not exceed the officers of that type
 working the slot; per post type and slot, the flows in (plus the shortfall) reach the demand; per
@@ -56,6 +58,9 @@ class CoverInput:
     covers: tuple[tuple[int, ...], ...]
     columns: tuple[Column, ...]
     group_caps: tuple[int, ...]
+    # Per post type, (weight, demand per slot) tiers summing to ``demand[b]``: with shortfall
+    # allowed, an officer missing from tier k costs its weight. Empty: every officer weighs 1.
+    tiers: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...] = ()
 
 
 @dataclass
@@ -69,7 +74,7 @@ class CoverModel:
     uncovered: cp_model.LinearExpr | None
     over_cover: cp_model.LinearExpr
     substitution: cp_model.LinearExpr
-    shortfall: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    shortfall: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     variables: list[cp_model.IntVar] = field(default_factory=list)
     # False when no officer can stand in at a demanded post of another type: substitution is 0.
     substitutable: bool = False
@@ -214,18 +219,24 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
                     if b != a:
                         substitutes.append(flow)
 
-    shortfall: dict[tuple[int, int], cp_model.IntVar] = {}
+    shortfall: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    weights: list[int] = []
     for b in range(n_post_types):
+        tiers = inp.tiers[b] if b < len(inp.tiers) and inp.tiers[b] else ((1, inp.demand[b]),)
         for s in range(inp.n_slots):
             need = inp.demand[b][s]
             if need <= 0:
                 continue
             terms = list(inflow[b][s])
             if allow_shortfall:
-                u = model.new_int_var(0, need, f"u[{b}|{s}]")
-                shortfall[b, s] = u
-                variables.append(u)
-                terms.append(u)
+                for k, (weight, row) in enumerate(tiers):
+                    if row[s] <= 0:
+                        continue
+                    u = model.new_int_var(0, row[s], f"u[{b}|{k}|{s}]")
+                    shortfall[b, k, s] = u
+                    weights.append(weight)
+                    variables.append(u)
+                    terms.append(u)
             model.add(sum(terms) >= need)
 
     by_group: list[list[cp_model.IntVar]] = [[] for _ in inp.group_caps]
@@ -238,7 +249,11 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
     # Objectives stay expressions: defining them as variables adds a dense row to the LP.
     headcount = cp_model.LinearExpr.sum(x)
     paid_minutes = cp_model.LinearExpr.weighted_sum(x, [c.cost for c in inp.columns])
-    uncovered = cp_model.LinearExpr.sum(list(shortfall.values())) if allow_shortfall else None
+    uncovered = (
+        cp_model.LinearExpr.weighted_sum(list(shortfall.values()), weights)
+        if allow_shortfall
+        else None
+    )
     # On-duty officer-slots less the demand: the columns' working slots, offset by a constant.
     demanded_slots = sum(sum(row) for row in inp.demand)
     over_cover = (

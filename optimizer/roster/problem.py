@@ -14,6 +14,7 @@ from optimizer.domain.types import EventPlan, OfficerTypeId, Requirement
 from optimizer.errors import InvalidInput, Violation
 from optimizer.roster.bounds import CheapBounds, cheap_bounds
 from optimizer.roster.model import Column, CoverInput
+from optimizer.roster.priority import post_weights
 from optimizer.roster.templates import TemplateSet, template_set
 
 
@@ -26,6 +27,8 @@ class RosterProblem:
     templates: TemplateSet
     cover: CoverInput
     bounds: CheapBounds
+    # Shortfall weight of each requirement's post, in the requirements' order.
+    weights: tuple[int, ...] = ()
 
     @property
     def has_demand(self) -> bool:
@@ -81,6 +84,17 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
         row = demand[index[req.officer_type]]
         for s, n in enumerate(req.officers):
             row[s] += n
+    weights = post_weights(plan, requirements)
+    # Per post type, the demand split by weight, heaviest first (see ``CoverInput.tiers``).
+    split: list[dict[int, list[int]]] = [{} for _ in type_ids]
+    for req, weight in zip(requirements, weights, strict=True):
+        tier = split[index[req.officer_type]].setdefault(weight, [0] * plan.grid.n_slots)
+        for s, n in enumerate(req.officers):
+            tier[s] += n
+    tiers = tuple(
+        tuple((w, tuple(row)) for w, row in sorted(by_weight.items(), reverse=True))
+        for by_weight in split
+    )
     demanded = {type_ids[b] for b, row in enumerate(demand) if any(row)}
     useful = [t for t in type_ids if demanded & set(covers[t])]
     templates = template_set(plan.labour, plan.grid, plan.pool, useful)
@@ -101,6 +115,7 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
         covers=tuple(tuple(index[b] for b in covers[t]) for t in type_ids),
         columns=columns,
         group_caps=tuple(g.count for g in templates.groups),
+        tiers=tiers,
     )
     longest = dict.fromkeys(type_ids, 0)
     for column in columns:
@@ -119,4 +134,4 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
         plan.grid.slot_min,
         available,
     )
-    return RosterProblem(type_ids, covers, templates, cover, bounds)
+    return RosterProblem(type_ids, covers, templates, cover, bounds, weights)

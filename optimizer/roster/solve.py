@@ -11,24 +11,31 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
 
 from optimizer.domain.types import (
     EventPlan,
     ObjectiveTerm,
     OfficerTypeId,
+    PoolNeed,
+    PostId,
     Requirement,
     Roster,
     RunOptions,
     Shift,
     Shortfall,
     SolveStatus,
+    Supply,
     TypeHeadcount,
 )
-from optimizer.roster.assign import assign_posts, name_duties, shortfalls
+from optimizer.roster.assign import assign_posts, name_duties, post_shortfalls, shortfalls
 from optimizer.roster.model import CoverModel, build_cover_model
 from optimizer.roster.problem import RosterProblem, build_problem
 from optimizer.roster.solver import ProgressHandler, StagedSolution, solve_stages
+from optimizer.roster.templates import OfficerGroup
 
 # POST_CHANGES has no stage: the post assignment, which runs after the shift model, keeps moves
 # as few as it can slot by slot, wherever the term is listed.
@@ -45,6 +52,9 @@ SUBSTITUTION = "substitution"
 # officer-hours capped, it found no roster of its own in 49 s unhinted; hinted and capped it cut
 # substitution from 445 to 80 officer-slots in 13 s. It only breaks ties: the incumbent stands.
 SUBSTITUTION_BUDGET = 0.15
+# When the pool is short, this share of the time limit is kept for the second question: the
+# smallest pool that covers everything (the least-shortfall roster gets the rest).
+POOL_NEED_SHARE = 0.25
 
 
 class RosterSolver:
@@ -104,35 +114,126 @@ class RosterSolver:
         staged = self._run(cover, objectives, started)
         shortfall_mode = staged.infeasible
         if shortfall_mode:
+            # Least weighted shortfall first (``optimizer.roster.priority``), then the plan's order.
             staged = self._run(
                 build_cover_model(problem.cover, allow_shortfall=True),
                 ["uncovered", *objectives],
                 started,
+                self._options.time_limit_s * (1 - POOL_NEED_SHARE),
             )
         self._staged = staged
+        grid = self._plan.grid
         if staged.x is None:
             if not shortfall_mode:
                 return self._roster(problem, SolveStatus.UNKNOWN, (), ())
             # No best-effort roster in time: with no shifts, the whole requirement is missing.
-            nobody = {r.post_id: (0,) * self._plan.grid.n_slots for r in self._requirements}
-            missing = shortfalls(self._requirements, nobody, self._plan.grid)
-            return self._roster(problem, SolveStatus.INFEASIBLE, (), missing)
+            nobody = {r.post_id: (0,) * grid.n_slots for r in self._requirements}
+            return self._short_roster(problem, (), nobody, started)
         duties = name_duties(problem.templates, problem.cover.columns, staged.x)
-        assignment = assign_posts(duties, self._requirements, problem.covers, self._plan.grid)
+        assignment = assign_posts(duties, self._requirements, problem.covers, grid, problem.weights)
         if shortfall_mode:
-            status = SolveStatus.INFEASIBLE
-        elif staged.stages[0].proven:
-            status = SolveStatus.OPTIMAL
-        else:
-            status = SolveStatus.FEASIBLE
-        missing = shortfalls(self._requirements, assignment.staffed, self._plan.grid)
+            return self._short_roster(problem, assignment.shifts, assignment.staffed, started)
+        status = SolveStatus.OPTIMAL if staged.stages[0].proven else SolveStatus.FEASIBLE
+        missing = shortfalls(self._requirements, assignment.staffed, grid)
         return self._roster(problem, status, assignment.shifts, missing)
 
-    def _run(self, cover: CoverModel, objectives: Sequence[str], started: float) -> StagedSolution:
+    def _short_roster(
+        self,
+        problem: RosterProblem,
+        shifts: tuple[Shift, ...],
+        staffed: Mapping[PostId, Sequence[int]],
+        started: float,
+    ) -> Roster:
+        """The least-shortfall roster with its diagnosis: per post and type, and the pool needed."""
+        grid = self._plan.grid
+        missing = shortfalls(self._requirements, staffed, grid)
+        by_post = post_shortfalls(self._requirements, staffed, grid, problem.weights)
+        weighted = sum(
+            f.officers * f.weight * ((f.end_min - f.start_min) // grid.slot_min) for f in by_post
+        )
+        first = self._staged.stages[0] if self._staged and self._staged.stages else None
+        bound = first.bound if first is not None and first.bound is not None else 0
+        needed, proven = self._pool_needed(problem, started)
+        roster = self._roster(problem, SolveStatus.INFEASIBLE, shifts, missing)
+        return replace(
+            roster,
+            weighted_shortfall=weighted,
+            weighted_shortfall_bound=min(bound, weighted),
+            post_shortfalls=by_post,
+            pool_needed=needed,
+            pool_proven=proven,
+        )
+
+    def _pool_needed(
+        self, problem: RosterProblem, started: float
+    ) -> tuple[tuple[PoolNeed, ...], bool]:
+        """The pool per type that covers every requirement, with the fewest officers added.
+
+        The pool gets, per type, as many extra officers available all event long as the peak
+        demand; CP-SAT then minimises how many of them the cover uses (a group's officers beyond
+        its size in the plan). Named officers are not cloned: their caps stay. Returns the needs
+        (empty when no cover was found in the time left) and whether the additions are proven
+        fewest. It gets what is left of the time limit; none left, no answer.
+        """
+        plan = self._plan
+        big = max(1, sum(max(row, default=0) for row in problem.cover.demand))
+        extra = tuple(Supply(t, big, 0, plan.grid.horizon_min) for t in problem.type_ids)
+        larger = replace(plan, pool=replace(plan.pool, supply=(*plan.pool.supply, *extra)))
+        wider = build_problem(larger, self._requirements)
+        original = {_group_key(g): g.count for g in problem.templates.groups}
+        cover = build_cover_model(wider.cover)
+        added: list[tuple[int, cp_model.IntVar]] = []
+        for g, group in enumerate(wider.templates.groups):
+            owned = original.get(_group_key(group), 0)
+            members = [x for x, c in zip(cover.x, wider.cover.columns, strict=True) if c.group == g]
+            if group.count <= owned or not members:
+                continue
+            more = cover.model.new_int_var(0, group.count - owned, f"added[{g}]")
+            cover.model.add(more >= sum(members) - owned)
+            added.append((g, more))
+        cover.extra["pool_added"] = cp_model.LinearExpr.sum([v for _, v in added])
+        left = self._options.time_limit_s - (time.perf_counter() - started)
+        if left <= 0:
+            return (), False
+        staged = solve_stages(
+            cover,
+            ["pool_added"],
+            left,
+            seed=self._options.seed,
+            workers=self._options.workers,
+            stop_event=self._stop_event,
+        )
+        if staged.x is None:
+            return (), False
+        used: dict[int, int] = {}
+        for c, n in zip(wider.cover.columns, staged.x, strict=True):
+            used[c.group] = used.get(c.group, 0) + n
+        available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
+        for group in problem.templates.groups:
+            available[group.officer_type] += group.count
+        more_of = dict.fromkeys(problem.type_ids, 0)
+        for g, _ in added:
+            group = wider.templates.groups[g]
+            owned = original.get(_group_key(group), 0)
+            more_of[group.officer_type] += max(0, used.get(g, 0) - owned)
+        needs = tuple(
+            PoolNeed(t, available[t], available[t] + more_of[t])
+            for t in problem.type_ids
+            if available[t] or more_of[t]
+        )
+        return needs, staged.stages[0].proven
+
+    def _run(
+        self,
+        cover: CoverModel,
+        objectives: Sequence[str],
+        started: float,
+        time_limit_s: float | None = None,
+    ) -> StagedSolution:
         return solve_stages(
             cover,
             objectives,
-            self._options.time_limit_s,
+            self._options.time_limit_s if time_limit_s is None else time_limit_s,
             seed=self._options.seed,
             workers=self._options.workers,
             started=started,
@@ -187,6 +288,10 @@ class RosterSolver:
         )
 
 
+def _group_key(group: OfficerGroup) -> tuple[object, ...]:
+    return (group.officer_type, group.start_min, group.end_min, group.officer_ids, group.work_left)
+
+
 def solve_roster(
     plan: EventPlan,
     requirements: Sequence[Requirement],
@@ -223,9 +328,13 @@ def solve_roster(
     Roster
         OPTIMAL when the first objective was proven optimal; FEASIBLE when time ran out or the
         solve was stopped after a roster was found; UNKNOWN (no shifts) when none was;
-        INFEASIBLE when the pool cannot cover the requirement, and then ``shortfalls`` says which
-        post type misses how many officers when and ``shifts`` is a roster leaving the fewest
-        officer-slots uncovered. ``lower_bound`` is CP-SAT's proven headcount bound or the
+        INFEASIBLE when the pool cannot cover the requirement, and then ``shifts`` is a roster
+        leaving the fewest officer-slots uncovered, each weighted by its post's risk
+        (``optimizer.roster.priority``; total in ``weighted_shortfall``), ``shortfalls`` says which
+        post type misses how many officers when, ``post_shortfalls`` the same per post (heaviest
+        first) and ``pool_needed`` the pool per type that would cover everything (found with
+        the last quarter of the time limit; ``pool_proven`` when its additions are fewest).
+        ``lower_bound`` is CP-SAT's proven headcount bound or the
         peak/workload bound, whichever is higher (for INFEASIBLE, the latter only).
 
     Raises

@@ -192,11 +192,41 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
         phases=tuple(d.Phase(p.name, p.start_min, p.end_min) for p in msg.phases),
         requirements=requirements_from_pb(msg.requirements),
         substitutes_in_reserve=msg.objective.substitutes_in_reserve,
+        course=course_from_pb(msg.course) if msg.HasField("course") else None,
     )
     violations = r.violations + validate_plan(plan)
     if violations:
         raise InvalidInput(violations)
     return plan
+
+
+def course_from_pb(msg: plan_pb2.Course) -> d.Course:
+    """A road race; margins left out take the defaults, paces left at 0 stay 0 for validation."""
+    defaults = d.Course(corrals=(), segments=(), cutoff_pace_min_km=0.0)
+    return d.Course(
+        corrals=tuple(
+            d.Corral(c.name, c.start_min, c.runners, c.pace_mean_min_km, c.pace_sd_min_km)
+            for c in msg.corrals
+        ),
+        segments=tuple(
+            d.CourseSegment(
+                id=s.id,
+                start_km=s.start_km,
+                end_km=s.end_km,
+                post_ids=tuple(d.PostId(p) for p in s.post_ids),
+                spectators=s.spectators,
+            )
+            for s in msg.segments
+        ),
+        cutoff_pace_min_km=msg.cutoff_pace_min_km,
+        fastest_pace_min_km=msg.fastest_pace_min_km or defaults.fastest_pace_min_km,
+        margin_before_min=msg.margin_before_min
+        if msg.HasField("margin_before_min")
+        else defaults.margin_before_min,
+        margin_after_min=msg.margin_after_min
+        if msg.HasField("margin_after_min")
+        else defaults.margin_after_min,
+    )
 
 
 def requirements_from_pb(
@@ -406,6 +436,24 @@ def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
             )
             for s in roster.shortfalls
         ],
+        weighted_shortfall=roster.weighted_shortfall,
+        weighted_shortfall_lower_bound=roster.weighted_shortfall_bound,
+        post_shortfalls=[
+            result_pb2.PostShortfall(
+                post_id=f.post_id,
+                officer_type=f.officer_type,
+                start_min=f.start_min,
+                end_min=f.end_min,
+                officers=f.officers,
+                weight=f.weight,
+            )
+            for f in roster.post_shortfalls
+        ],
+        pool_needed=[
+            result_pb2.PoolNeed(officer_type=n.officer_type, available=n.available, needed=n.needed)
+            for n in roster.pool_needed
+        ],
+        pool_needed_proven=roster.pool_proven,
     )
 
 
@@ -425,6 +473,9 @@ def simulation_to_pb(sim: d.SimulationResult, grid: d.TimeGrid) -> result_pb2.Si
                 queue_max=gate.queue_max[slot],
                 utilisation=gate.utilisation[slot],
                 spilled=gate.spilled_mean[slot] if gate.spilled_mean else 0.0,
+                wait_quantile_ci_min=(
+                    gate.wait_quantile_ci_min[slot] if gate.wait_quantile_ci_min else 0.0
+                ),
             )
     for zone in sim.zones:
         zone_msg = msg.zones.add(zone_id=zone.zone_id)
@@ -447,6 +498,7 @@ def check_to_pb(check: d.TargetCheck) -> result_pb2.TargetCheck:
         met=check.met,
         replications_met=check.replications_met,
         detail=check.detail,
+        value_ci=check.value_ci,
     )
 
 

@@ -50,6 +50,8 @@ class JobSnapshot:
     result: result_pb2.PlanResult | None = None
     error_code: int = 0
     error_message: str = ""
+    # Digest of the submitter's bearer token (``auth.caller_identity``); None: no token.
+    owner: str | None = None
 
 
 def _error(exc: Exception, job_id: str) -> tuple[JobState, int, str]:
@@ -81,11 +83,17 @@ class JobStore:
         self._stops: dict[str, threading.Event] = {}
         self._threads: dict[str, threading.Thread] = {}
 
-    def start(self, plan_name: str, work: JobWork, on_end: Callable[[], None]) -> JobSnapshot:
+    def start(
+        self,
+        plan_name: str,
+        work: JobWork,
+        on_end: Callable[[], None],
+        owner: str | None = None,
+    ) -> JobSnapshot:
         """Run ``work`` on a new thread as a job; ``on_end`` is called when it has returned."""
         job_id = uuid.uuid4().hex
         stop = threading.Event()
-        snapshot = JobSnapshot(job_id, plan_name, JobState.RUNNING, time.time())
+        snapshot = JobSnapshot(job_id, plan_name, JobState.RUNNING, time.time(), owner=owner)
         started = time.monotonic()
 
         def on_progress(progress: pipeline.Progress) -> None:

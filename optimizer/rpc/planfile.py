@@ -1,8 +1,13 @@
-"""Plan files: the EventPlan message in its JSON form, or the same document written in YAML.
+"""Plan files in, result files out: the messages in their JSON form.
 
+A plan file is the EventPlan message in its JSON form, or the same document written in YAML.
 Both are read with protobuf's json_format, so a plan file and a gRPC request can never disagree
 about what a plan is. Field names may be written as in the proto (``zone_id``) or in JSON's
 lowerCamelCase (``zoneId``); enum values by name (``RING_CORE``).
+
+The CLI's ``roster.json`` and ``simulate --json`` files are the ``PlanResult`` and
+``SimulateResponse`` messages the service returns, written here so that only ``optimizer.rpc``
+touches protobuf.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from optimizer.errors import InvalidInput, Violation
+from optimizer.rpc import convert
 from optimizer.rpc.v1 import plan_pb2
+
+if TYPE_CHECKING:
+    from optimizer.pipeline import PlanOutcome, SimulateOutcome
 
 _PATH_IN_MESSAGE = re.compile(r'at "?EventPlan\.?([^"\s]*?)"?\.*(?:\s|$)')
 
@@ -92,3 +102,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def _write_message(message: Message, path: str | Path) -> None:
+    text = json_format.MessageToJson(message, preserving_proto_field_name=True)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def write_plan_result(outcome: PlanOutcome, path: str | Path) -> None:
+    """``roster.json``: the ``PlanResult`` message ``Plan`` would return, with proto field names."""
+    _write_message(convert.plan_result_to_pb(outcome), path)
+
+
+def write_simulate_response(outcome: SimulateOutcome, path: str | Path) -> None:
+    """The ``SimulateResponse`` message ``Simulate`` would return, with proto field names."""
+    _write_message(convert.simulate_response_to_pb(outcome), path)

@@ -46,6 +46,49 @@ class TlsConfig:
 
 
 @dataclass(frozen=True)
+class Keepalive:
+    """HTTP/2 keepalive and connection lifetime; clients must agree (grpc.io keepalive guide).
+
+    Attributes
+    ----------
+    time_ms
+        The server pings a connection silent this long. A solve sends nothing for minutes, so
+        without pings a client that vanished (laptop shut, NAT entry dropped) would hold its solve
+        slot until the solve ended; with them the call is cancelled, and its solve stopped, within
+        ``time_ms + timeout_ms`` (80 s). The pings also keep idle-timeout middleboxes open.
+    timeout_ms
+        How long a ping may go unanswered before the connection is closed.
+    min_client_ping_interval_ms
+        The fastest a client may ping while the server sends nothing (``keepalive_time_ms`` of
+        10,000 or more on the client). Faster pings are strikes; the third closes the connection
+        with GOAWAY ``too_many_pings`` and its calls end UNAVAILABLE.
+    max_connection_age_ms, max_connection_age_grace_ms
+        A connection is asked to go away after the age, so clients reconnect and spread over the
+        replicas behind a balancer; calls on it get the grace to finish. The grace outlasts the
+        longest call: the solver's time limit is capped at an hour, plus simulation.
+    """
+
+    time_ms: int = 60_000
+    timeout_ms: int = 20_000
+    min_client_ping_interval_ms: int = 10_000
+    max_connection_age_ms: int = 30 * 60_000
+    max_connection_age_grace_ms: int = 2 * 60 * 60_000
+
+    def options(self) -> list[tuple[str, int]]:
+        return [
+            ("grpc.keepalive_time_ms", self.time_ms),
+            ("grpc.keepalive_timeout_ms", self.timeout_ms),
+            # Pings on connections with no call: job pollers keep their channels between polls.
+            ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.http2.min_ping_interval_without_data_ms", self.min_client_ping_interval_ms),
+            # The server may ping a silent solve's connection as often as it needs to.
+            ("grpc.http2.max_pings_without_data", 0),
+            ("grpc.max_connection_age_ms", self.max_connection_age_ms),
+            ("grpc.max_connection_age_grace_ms", self.max_connection_age_grace_ms),
+        ]
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     address: str = "127.0.0.1:50051"
     reflection: bool = True
@@ -56,6 +99,7 @@ class ServerConfig:
     tokens: frozenset[str] | None = field(default=None, repr=False)
     # With tokens: let reflection through without one (health checking always is).
     open_reflection: bool = False
+    keepalive: Keepalive = field(default_factory=Keepalive)
 
     @property
     def max_workers(self) -> int:
@@ -98,6 +142,7 @@ def start_server(config: ServerConfig, servicer: OptimizerServicer | None = None
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            *config.keepalive.options(),
         ],
     )
     servicer = servicer if servicer is not None else OptimizerServicer(config.limits)

@@ -24,6 +24,7 @@ from optimizer import pipeline
 from optimizer.domain.types import EventPlan, RunOptions
 from optimizer.risk import assess
 from optimizer.rpc import convert
+from optimizer.rpc.auth import caller_identity
 from optimizer.rpc.errors import Busy, mapped_errors
 from optimizer.rpc.jobs import JobSnapshot, JobStore
 from optimizer.rpc.limits import Limits, SolveSlots, check_problem_size, officers_available
@@ -192,15 +193,18 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
             return convert.plan_result_to_pb(outcome)
 
         try:
-            job = self.jobs.start(plan.name, work, self._slots.release)
+            owner = caller_identity(context.invocation_metadata())
+            job = self.jobs.start(plan.name, work, self._slots.release, owner)
         except BaseException:
             self._slots.release()
             raise
         return convert.job_to_pb(job)
 
     def _job(self, job_id: str, context: grpc.ServicerContext) -> JobSnapshot:
+        """The job, if this caller submitted it: another token's job is NOT_FOUND, as an unknown
+        one is, so a caller cannot even learn which ids exist."""
         job = self.jobs.get(job_id)
-        if job is None:
+        if job is None or job.owner != caller_identity(context.invocation_metadata()):
             context.abort(grpc.StatusCode.NOT_FOUND, f"no job {job_id!r} (unknown or expired)")
         assert job is not None  # abort() raised
         return job
@@ -223,8 +227,13 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
     def ListJobs(  # noqa: N802
         self, request: service_pb2.ListJobsRequest, context: grpc.ServicerContext
     ) -> service_pb2.ListJobsResponse:
+        owner = caller_identity(context.invocation_metadata())
         return service_pb2.ListJobsResponse(
-            jobs=[convert.job_to_pb(job, with_result=False) for job in self.jobs.list()]
+            jobs=[
+                convert.job_to_pb(job, with_result=False)
+                for job in self.jobs.list()
+                if job.owner == owner
+            ]
         )
 
     @mapped_errors
@@ -239,6 +248,25 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         finally:
             self._slots.release()
         return convert.simulate_response_to_pb(outcome)
+
+    @mapped_errors
+    def ComparePolicies(  # noqa: N802
+        self, request: service_pb2.ComparePoliciesRequest, context: grpc.ServicerContext
+    ) -> Iterator[service_pb2.PolicyRow]:
+        from optimizer.rpc.compare import compare_rows, requested_policies
+
+        plan = convert.plan_from_pb(request.plan)
+        options = convert.options_from_pb(request.options)
+        check_problem_size(plan, self._limits)
+        requested_policies(request.policies)
+        self._acquire()
+        try:
+            for row in compare_rows(plan, options, request.policies):
+                yield row
+                if not context.is_active():
+                    return  # the caller left: skip the remaining policies
+        finally:
+            self._slots.release()
 
     @mapped_errors
     def Validate(  # noqa: N802

@@ -11,7 +11,9 @@ A segment is closed from the moment its first runner reaches its start, less ``m
 course, so segments close and reopen in order. A segment's posts are required only while it is
 closed, and its runners present in each slot show where crowding of the course happens.
 
-Pure numpy; the same seed gives the same runners.
+Pure numpy; the same seed gives the same runners. ``plan_closures`` draws the field of each
+replication from its own stream (``COURSE_STREAM`` under the run's seed) and keeps, per segment,
+the earliest first runner over the replications: posts must be in place for the fastest field.
 """
 
 from __future__ import annotations
@@ -22,46 +24,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from optimizer.domain.types import TimeGrid
+from optimizer.domain.types import Corral as Corral  # re-exported with the course model
+from optimizer.domain.types import Course, CourseSegment, TimeGrid
 from optimizer.simulation.arrivals import slot_edges
 
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Corral:
-    """Runners starting together: ``runners`` at ``start_min``, pace mean and sd in min/km."""
-
-    name: str
-    start_min: float
-    runners: int
-    pace_mean_min_km: float
-    pace_sd_min_km: float
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of the course from ``start_km`` to ``end_km``."""
-
-    name: str
-    start_km: float
-    end_km: float
-
-
-@dataclass(frozen=True)
-class Course:
-    """Corrals, segments in course order, the cut-off pace and the closure margins.
-
-    ``fastest_pace_min_km`` bounds paces from below (the elite field, about 2.9 min/km for a
-    2:03 marathon). ``cutoff_pace_min_km`` is the sweep's pace: 6 h for 42.195 km is 8.53.
-    """
-
-    corrals: tuple[Corral, ...]
-    segments: tuple[Segment, ...]
-    cutoff_pace_min_km: float
-    fastest_pace_min_km: float = 2.9
-    margin_before_min: float = 30.0
-    margin_after_min: float = 15.0
+# The course's parts are domain types (plans carry them); ``Segment`` is the short name here.
+Segment = CourseSegment
 
 
 @dataclass(frozen=True)
@@ -117,7 +88,7 @@ def closures(course: Course, runners: Runners) -> tuple[Closure, ...]:
         sweep = sweep_start + course.cutoff_pace_min_km * segment.end_km
         out.append(
             Closure(
-                segment=segment.name,
+                segment=segment.id,
                 close_min=first - course.margin_before_min,
                 reopen_min=sweep + course.margin_after_min,
                 first_runner_min=first,
@@ -176,4 +147,44 @@ def segments_in_order(segments: Sequence[Segment]) -> bool:
     return all(
         a.end_km == b.start_km and a.start_km < a.end_km
         for a, b in zip(segments, segments[1:], strict=False)
+    )
+
+
+# Spawn key of the runners' stream under a run's seed; other stages never draw from it.
+COURSE_STREAM = 0x636F75
+
+
+def plan_closures(course: Course, replications: int, seed: int) -> tuple[Closure, ...]:
+    """Closures of every segment over ``replications`` draws of the field from ``seed``.
+
+    A segment closes at the earliest first runner over the draws (less the margin); the sweep is
+    the same in every draw. Replication r uses stream ``(COURSE_STREAM, r)`` under ``seed``, so
+    requirements and verification (different seeds) see independent fields, and the same seed
+    gives the same closures.
+    """
+    found: list[tuple[Closure, ...]] = []
+    for rep in range(max(1, replications)):
+        sequence = np.random.SeedSequence(seed, spawn_key=(COURSE_STREAM, rep))
+        found.append(closures(course, draw_runners(course, np.random.default_rng(sequence))))
+    earliest = []
+    for per_rep in zip(*found, strict=True):
+        first = min(c.first_runner_min for c in per_rep)
+        base = per_rep[0]
+        earliest.append(
+            Closure(
+                segment=base.segment,
+                close_min=first - course.margin_before_min,
+                reopen_min=base.reopen_min,
+                first_runner_min=first,
+                sweep_min=base.sweep_min,
+            )
+        )
+    return tuple(earliest)
+
+
+def closed_in_order(found: Sequence[Closure]) -> bool:
+    """Whether segments close and reopen in course order (each no earlier than the one before)."""
+    return all(
+        a.close_min <= b.close_min and a.reopen_min <= b.reopen_min
+        for a, b in zip(found, found[1:], strict=False)
     )

@@ -154,6 +154,7 @@ class Simulator:
         self._executor: Executor | None = None
         self._stop_event = stop_event
         self._on_replication = on_replication
+        self._workers = workers
         if workers > 1 and replications > 1:
             self._executor = ProcessPoolExecutor(
                 max_workers=min(workers, replications),
@@ -163,6 +164,16 @@ class Simulator:
 
     def __enter__(self) -> Simulator:
         return self
+
+    def sibling(self, seed: int) -> Simulator:
+        """The same plan, replications, workers and stop event on other random numbers."""
+        return Simulator(
+            self.plan,
+            self.replications,
+            seed,
+            workers=self._workers,
+            stop_event=self._stop_event,
+        )
 
     def __exit__(
         self,

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from optimizer.domain.types import EventPlan
 from optimizer.simulation.arrivals import (
     arrival_curve,
-    draw_departures,
+    coupled_departures,
     draw_times,
     egress_curve,
 )
@@ -63,7 +63,8 @@ def draw_replication(
         return {}
     grid = plan.grid
     rng = np.random.default_rng(_stream(seed, ARRIVAL_STREAM))
-    times = draw_times(arrival_curve(plan.crowd, grid), grid, rng)
+    arrivals = arrival_curve(plan.crowd, grid)
+    times = draw_times(arrivals, grid, rng)
     choice = rng.choice(len(plan.gates), size=times.size, p=gate_shares(plan))
     egress = egress_curve(plan.crowd, grid)
     inputs = {}
@@ -75,8 +76,10 @@ def draw_replication(
         inputs[index] = GateInputs(
             arrival_min=arrival_min,
             service_min=draw_service_min(gate, arrival_min.size, gate_rng),
-            departure_min=draw_departures(
-                egress, arrival_min.size, plan.crowd.attendance, grid, gate_rng
+            # Departures follow arrivals quantile for quantile, so nobody leaves before coming
+            # and on a multi-day event each day's egress empties that day's crowd.
+            departure_min=coupled_departures(
+                arrival_min, arrivals, egress, plan.crowd.attendance, grid
             ),
         )
     return inputs

@@ -94,3 +94,29 @@ def _open_time_before(sorted_times: FloatArray, edges: FloatArray) -> FloatArray
     prefix = np.concatenate([[0.0], np.cumsum(finite)])
     before: FloatArray = count * edges - prefix[count]
     return before
+
+
+# Two-sided 95% Student t quantiles by degrees of freedom 1-30; the normal 1.960 beyond.
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def ci_half_width(by_rep: FloatArray) -> FloatArray:
+    """Half-width of the 95% confidence interval of each column's mean over the replications.
+
+    ``by_rep`` has one row per replication. Replications are independent, so ``t * sd / sqrt(R)``
+    (Student t with R - 1 degrees of freedom) bounds the sampling error of a statistic estimated
+    from all of them, the pooled quantile included (asymptotically). 0 with one replication (no
+    spread to measure); inf in a column where a replication is infinite.
+    """
+    reps = by_rep.shape[0]
+    if reps < 2:
+        return np.zeros(by_rep.shape[1:])
+    t = _T975[reps - 2] if reps - 1 <= len(_T975) else 1.960
+    finite = np.isfinite(by_rep).all(axis=0)
+    safe = np.where(finite, by_rep, 0.0)
+    half: FloatArray = np.where(finite, t * safe.std(axis=0, ddof=1) / np.sqrt(reps), np.inf)
+    return half

@@ -18,6 +18,7 @@ from optimizer.domain.types import (
 )
 from optimizer.simulation.records import GateRun
 from optimizer.simulation.stats import (
+    ci_half_width,
     level_integral,
     level_max,
     slot_means,
@@ -98,6 +99,7 @@ def _gate_stats(
         ),
         replications_met=float(met.mean()),
         spilled_mean=spilled,
+        wait_quantile_ci_min=_floats(ci_half_width(by_rep)),
     )
     return stats, by_rep
 

@@ -19,7 +19,7 @@ from optimizer.domain.types import (
     ZoneSlotStats,
 )
 from optimizer.staffing.erlang import erlang_b
-from optimizer.staffing.labels import people, quantile_label
+from optimizer.staffing.labels import clock, people, quantile_label
 from optimizer.staffing.lanes import CONFIDENCE, GateLanes
 from optimizer.staffing.response import PointLoad, unit_officers, units_needed, walking_speed
 
@@ -54,6 +54,7 @@ def screening_requirement(
     gate = plan.gate(post.gate_id)
     gate_lanes = lanes[gate.id]
     label = quantile_label(targets.wait_quantile)
+    at = plan.grid.start_time
     active = set(active_slots(plan, post))
     officers, reasons = [], []
     for slot in range(plan.grid.n_slots):
@@ -88,14 +89,21 @@ def screening_requirement(
         elif total == 0:
             reasons.append(f"0 lanes: nobody to screen at {gate.id}")
         else:
-            reason = (
-                f"{of_total} x {gate.officers_per_lane} officers hold {label} wait"
-                f" <= {targets.wait_target_min:.1f} min (simulated, {replications} reps)"
-                f": {label} {wait:.1f} min"
-            )
+            # "gate G3, 17:15-17:30: 7 lanes x 2 officers hold P90 wait 3.2 <= 5.0 min (...)"
+            start = plan.grid.slot_start(slot)
+            when = f"{clock(at, start)}-{clock(at, start + plan.grid.slot_min)}"
+            interval = [f"{replications} reps"]
+            if gate_lanes.wait_ci_min:
+                half = gate_lanes.wait_ci_min[slot]
+                interval.insert(0, f"95% CI {max(0.0, wait - half):.1f}-{wait + half:.1f}")
             if gate_lanes.wait_upper_min:
                 upper = gate_lanes.wait_upper_min[slot]
-                reason += f", {CONFIDENCE * 100:g}% upper bound {upper:.1f} min"
+                interval.insert(1, f"{CONFIDENCE * 100:g}% upper bound {upper:.1f}")
+            reason = (
+                f"gate {gate.id}, {when}: {of_total} x {gate.officers_per_lane} officers hold"
+                f" {label} wait {wait:.1f} <= {targets.wait_target_min:g} min"
+                f" ({', '.join(interval)}; simulated)"
+            )
             if gate_lanes.unscreened[slot]:
                 reason += (
                     f"; {gate_lanes.unscreened[slot]} arriving as the post ends never screened"

@@ -13,6 +13,7 @@ from optimizer.domain.types import (
     SimulationResult,
 )
 from optimizer.simulation import Simulator
+from optimizer.staffing.course import course_requirements
 from optimizer.staffing.lanes import staff_lanes
 from optimizer.staffing.posts import (
     minimum_requirement,
@@ -39,7 +40,8 @@ def derive_requirements(
     posts follow the zone's peak occupancy in that simulation at the attendees-per-officer ratio
     plus the reserve; rapid-response posts get the units a loss model on the simulated crowd's
     incidents needs (``staffing.response``), at least their minimum, plus the reserve; fixed,
-    traffic and command posts their minimum.
+    traffic and command posts their minimum. Posts on a course segment are required only while
+    the segment is closed, and its patrols watch its spectators (``staffing.course``).
 
     Parameters
     ----------
@@ -83,4 +85,6 @@ def derive_requirements(
             requirements.append(response_requirement(plan, post, points.get(post.id), targets))
         else:
             requirements.append(minimum_requirement(plan, post, targets))
-    return tuple(requirements), run.result
+    # Posts along a road-race course are needed only while their segment is closed.
+    timed, _ = course_requirements(plan, targets, requirements, replications, seed)
+    return timed, run.result

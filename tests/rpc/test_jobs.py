@@ -84,6 +84,63 @@ def test_unknown_job_is_not_found(serve: Any, rpc: str) -> None:
         assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+def _bearer(token: str) -> tuple[tuple[str, str], ...]:
+    return (("authorization", f"Bearer {token}"),)
+
+
+def test_a_job_is_seen_and_cancelled_only_with_the_token_that_submitted_it(
+    serve: Any, quickstart_dict: dict[str, Any]
+) -> None:
+    """With tokens on, another token's job is NOT_FOUND (as an unknown id is) and not listed."""
+    slow = SlowPlan()
+    alice, bob = _bearer("alice-token"), _bearer("bob-token")
+    with serve(tokens=frozenset({"alice-token", "bob-token"}), plan_function=slow) as served:
+        job = served.stub.SubmitJob(_request(quickstart_dict), metadata=alice, timeout=10)
+        assert slow.started.wait(10)
+        for rpc, request in (
+            ("GetJob", service_pb2.GetJobRequest(job_id=job.job_id)),
+            ("CancelJob", service_pb2.CancelJobRequest(job_id=job.job_id)),
+        ):
+            with pytest.raises(grpc.RpcError) as caught:
+                getattr(served.stub, rpc)(request, metadata=bob, timeout=5)
+            assert caught.value.code() == grpc.StatusCode.NOT_FOUND, rpc
+        assert not slow.stopped_at, "another token's cancel left the job running"
+        listed = served.stub.ListJobs(service_pb2.ListJobsRequest(), metadata=bob, timeout=5)
+        assert list(listed.jobs) == []
+        mine = served.stub.ListJobs(service_pb2.ListJobsRequest(), metadata=alice, timeout=5)
+        assert [j.job_id for j in mine.jobs] == [job.job_id]
+        polled = served.stub.GetJob(
+            service_pb2.GetJobRequest(job_id=job.job_id), metadata=alice, timeout=5
+        )
+        assert polled.state == State.JOB_STATE_RUNNING
+        cancelled = served.stub.CancelJob(
+            service_pb2.CancelJobRequest(job_id=job.job_id), metadata=alice, timeout=5
+        )
+        assert cancelled.state == State.JOB_STATE_CANCELLED
+
+
+def test_without_authentication_callers_without_a_token_share_the_jobs(
+    serve: Any, quickstart_dict: dict[str, Any]
+) -> None:
+    """The local quickstart has no tokens: every tokenless caller sees every tokenless job, and a
+    token sent anyway still keeps its jobs to itself."""
+    slow = SlowPlan()
+    with serve(limits=Limits(max_solves=2), plan_function=slow) as served:
+        shared = served.stub.SubmitJob(_request(quickstart_dict), timeout=10)
+        other = grpc.insecure_channel(f"127.0.0.1:{served.running.port}")
+        try:
+            stub = service_pb2_grpc.OptimizerServiceStub(other)
+            seen = stub.GetJob(service_pb2.GetJobRequest(job_id=shared.job_id), timeout=5)
+            assert seen.job_id == shared.job_id
+            private = stub.SubmitJob(_request(quickstart_dict), metadata=_bearer("x"), timeout=10)
+            listed = served.stub.ListJobs(service_pb2.ListJobsRequest(), timeout=5).jobs
+            assert [j.job_id for j in listed] == [shared.job_id]
+            assert private.job_id not in [j.job_id for j in listed]
+        finally:
+            other.close()
+        served.servicer.jobs.shutdown(0)
+
+
 def test_a_bad_plan_is_refused_at_submission(stub: Any, quickstart_dict: dict[str, Any]) -> None:
     service, _ = stub
     request = _request(quickstart_dict)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optimizer.domain.types import TimeGrid
-from optimizer.simulation.stats import level_integral, level_max, slot_quantiles
+from optimizer.simulation.stats import ci_half_width, level_integral, level_max, slot_quantiles
 
 GRID = TimeGrid(slot_min=10, horizon_min=30)
 
@@ -39,3 +39,11 @@ def test_slot_quantiles_reach_infinity_only_when_the_quantile_does() -> None:
     slots = np.array([0, 0, 0, 0, 1, 1])
     assert slot_quantiles(values, slots, 3, 0.5).tolist() == [2.5, np.inf, 0.0]
     assert slot_quantiles(values, slots, 3, 0.9)[0] == np.inf
+
+
+def test_ci_half_width_is_student_t_over_replications() -> None:
+    by_rep = np.array([[1.0, 2.0, 0.0], [3.0, 2.0, np.inf]])
+    half = ci_half_width(by_rep)
+    # sd of (1, 3) is sqrt(2); t(0.975, 1) = 12.706; / sqrt(2): 12.706.
+    assert half[0] == pytest.approx(12.706) and half[1] == 0.0 and half[2] == np.inf
+    assert ci_half_width(by_rep[:1]).tolist() == [0.0, 0.0, 0.0]

@@ -35,7 +35,10 @@ def test_screening_holds_the_wait_target_in_every_slot() -> None:
     assert max(stats.wait_quantile_min) <= TARGETS.wait_target_min
     assert req.officers == tuple(n * 2 for n in stats.lanes_open)
     assert max(stats.lanes_open) >= 6
-    assert "hold P90 wait <= 5.0 min (simulated, 4 reps)" in req.reasons[10]
+    assert "officers hold P90 wait" in req.reasons[10] and "<= 5 min (95% CI" in req.reasons[10]
+    assert req.reasons[10].startswith("gate north, +2:30-+2:45: ")
+    assert len(stats.wait_quantile_ci_min) == p.grid.n_slots
+    assert all(h >= 0 for h in stats.wait_quantile_ci_min)
 
 
 def test_returned_simulation_is_the_one_with_the_final_lanes() -> None:

@@ -86,7 +86,7 @@ OBJECTIVE_TERM_POST_CHANGES: ObjectiveTerm
 OBJECTIVE_TERM_OVER_COVER: ObjectiveTerm
 
 class EventPlan(_message.Message):
-    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective", "requirements")
+    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective", "requirements", "course")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIME_GRID_FIELD_NUMBER: _ClassVar[int]
     PHASES_FIELD_NUMBER: _ClassVar[int]
@@ -99,6 +99,7 @@ class EventPlan(_message.Message):
     LABOUR_FIELD_NUMBER: _ClassVar[int]
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
     REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
+    COURSE_FIELD_NUMBER: _ClassVar[int]
     name: str
     time_grid: TimeGrid
     phases: _containers.RepeatedCompositeFieldContainer[Phase]
@@ -111,7 +112,8 @@ class EventPlan(_message.Message):
     labour: LabourRules
     objective: Objective
     requirements: _containers.RepeatedCompositeFieldContainer[PostRequirement]
-    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ..., requirements: _Optional[_Iterable[_Union[PostRequirement, _Mapping]]] = ...) -> None: ...
+    course: Course
+    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ..., requirements: _Optional[_Iterable[_Union[PostRequirement, _Mapping]]] = ..., course: _Optional[_Union[Course, _Mapping]] = ...) -> None: ...
 
 class TimeGrid(_message.Message):
     __slots__ = ("start_time", "slot_min", "horizon_min")
@@ -388,3 +390,47 @@ class PostRequirement(_message.Message):
     officer_type: str
     runs: _containers.RepeatedCompositeFieldContainer[RequirementSpan]
     def __init__(self, post_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., runs: _Optional[_Iterable[_Union[RequirementSpan, _Mapping]]] = ...) -> None: ...
+
+class Corral(_message.Message):
+    __slots__ = ("name", "start_min", "runners", "pace_mean_min_km", "pace_sd_min_km")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    START_MIN_FIELD_NUMBER: _ClassVar[int]
+    RUNNERS_FIELD_NUMBER: _ClassVar[int]
+    PACE_MEAN_MIN_KM_FIELD_NUMBER: _ClassVar[int]
+    PACE_SD_MIN_KM_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    start_min: int
+    runners: int
+    pace_mean_min_km: float
+    pace_sd_min_km: float
+    def __init__(self, name: _Optional[str] = ..., start_min: _Optional[int] = ..., runners: _Optional[int] = ..., pace_mean_min_km: _Optional[float] = ..., pace_sd_min_km: _Optional[float] = ...) -> None: ...
+
+class CourseSegment(_message.Message):
+    __slots__ = ("id", "start_km", "end_km", "post_ids", "spectators")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    START_KM_FIELD_NUMBER: _ClassVar[int]
+    END_KM_FIELD_NUMBER: _ClassVar[int]
+    POST_IDS_FIELD_NUMBER: _ClassVar[int]
+    SPECTATORS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    start_km: float
+    end_km: float
+    post_ids: _containers.RepeatedScalarFieldContainer[str]
+    spectators: int
+    def __init__(self, id: _Optional[str] = ..., start_km: _Optional[float] = ..., end_km: _Optional[float] = ..., post_ids: _Optional[_Iterable[str]] = ..., spectators: _Optional[int] = ...) -> None: ...
+
+class Course(_message.Message):
+    __slots__ = ("corrals", "cutoff_pace_min_km", "segments", "margin_before_min", "margin_after_min", "fastest_pace_min_km")
+    CORRALS_FIELD_NUMBER: _ClassVar[int]
+    CUTOFF_PACE_MIN_KM_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_BEFORE_MIN_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_AFTER_MIN_FIELD_NUMBER: _ClassVar[int]
+    FASTEST_PACE_MIN_KM_FIELD_NUMBER: _ClassVar[int]
+    corrals: _containers.RepeatedCompositeFieldContainer[Corral]
+    cutoff_pace_min_km: float
+    segments: _containers.RepeatedCompositeFieldContainer[CourseSegment]
+    margin_before_min: float
+    margin_after_min: float
+    fastest_pace_min_km: float
+    def __init__(self, corrals: _Optional[_Iterable[_Union[Corral, _Mapping]]] = ..., cutoff_pace_min_km: _Optional[float] = ..., segments: _Optional[_Iterable[_Union[CourseSegment, _Mapping]]] = ..., margin_before_min: _Optional[float] = ..., margin_after_min: _Optional[float] = ..., fastest_pace_min_km: _Optional[float] = ...) -> None: ...

@@ -114,7 +114,7 @@ class Shortfall(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., officers: _Optional[int] = ...) -> None: ...
 
 class RosterSummary(_message.Message):
-    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls")
+    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls", "weighted_shortfall", "post_shortfalls", "pool_needed", "pool_needed_proven", "weighted_shortfall_lower_bound")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
     LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
@@ -123,6 +123,11 @@ class RosterSummary(_message.Message):
     OFFICER_MINUTES_LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
     BY_TYPE_FIELD_NUMBER: _ClassVar[int]
     SHORTFALLS_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTED_SHORTFALL_FIELD_NUMBER: _ClassVar[int]
+    POST_SHORTFALLS_FIELD_NUMBER: _ClassVar[int]
+    POOL_NEEDED_FIELD_NUMBER: _ClassVar[int]
+    POOL_NEEDED_PROVEN_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTED_SHORTFALL_LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
     status: SolveStatus
     headcount: int
     lower_bound: int
@@ -131,10 +136,41 @@ class RosterSummary(_message.Message):
     officer_minutes_lower_bound: int
     by_type: _containers.RepeatedCompositeFieldContainer[TypeHeadcount]
     shortfalls: _containers.RepeatedCompositeFieldContainer[Shortfall]
-    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ...) -> None: ...
+    weighted_shortfall: int
+    post_shortfalls: _containers.RepeatedCompositeFieldContainer[PostShortfall]
+    pool_needed: _containers.RepeatedCompositeFieldContainer[PoolNeed]
+    pool_needed_proven: bool
+    weighted_shortfall_lower_bound: int
+    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., weighted_shortfall: _Optional[int] = ..., post_shortfalls: _Optional[_Iterable[_Union[PostShortfall, _Mapping]]] = ..., pool_needed: _Optional[_Iterable[_Union[PoolNeed, _Mapping]]] = ..., pool_needed_proven: _Optional[bool] = ..., weighted_shortfall_lower_bound: _Optional[int] = ...) -> None: ...
+
+class PostShortfall(_message.Message):
+    __slots__ = ("post_id", "officer_type", "start_min", "end_min", "officers", "weight")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    START_MIN_FIELD_NUMBER: _ClassVar[int]
+    END_MIN_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    officer_type: str
+    start_min: int
+    end_min: int
+    officers: int
+    weight: int
+    def __init__(self, post_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., officers: _Optional[int] = ..., weight: _Optional[int] = ...) -> None: ...
+
+class PoolNeed(_message.Message):
+    __slots__ = ("officer_type", "available", "needed")
+    OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    NEEDED_FIELD_NUMBER: _ClassVar[int]
+    officer_type: str
+    available: int
+    needed: int
+    def __init__(self, officer_type: _Optional[str] = ..., available: _Optional[int] = ..., needed: _Optional[int] = ...) -> None: ...
 
 class GateSlotStats(_message.Message):
-    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation", "spilled")
+    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation", "spilled", "wait_quantile_ci_min")
     START_MIN_FIELD_NUMBER: _ClassVar[int]
     ARRIVALS_FIELD_NUMBER: _ClassVar[int]
     LANES_OPEN_FIELD_NUMBER: _ClassVar[int]
@@ -143,6 +179,7 @@ class GateSlotStats(_message.Message):
     QUEUE_MAX_FIELD_NUMBER: _ClassVar[int]
     UTILISATION_FIELD_NUMBER: _ClassVar[int]
     SPILLED_FIELD_NUMBER: _ClassVar[int]
+    WAIT_QUANTILE_CI_MIN_FIELD_NUMBER: _ClassVar[int]
     start_min: int
     arrivals: float
     lanes_open: int
@@ -151,7 +188,8 @@ class GateSlotStats(_message.Message):
     queue_max: float
     utilisation: float
     spilled: float
-    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ..., spilled: _Optional[float] = ...) -> None: ...
+    wait_quantile_ci_min: float
+    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ..., spilled: _Optional[float] = ..., wait_quantile_ci_min: _Optional[float] = ...) -> None: ...
 
 class GateStats(_message.Message):
     __slots__ = ("gate_id", "slots")
@@ -196,7 +234,7 @@ class SimulationReport(_message.Message):
     def __init__(self, replications: _Optional[int] = ..., seed: _Optional[int] = ..., attendees_simulated: _Optional[int] = ..., gates: _Optional[_Iterable[_Union[GateStats, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[ZoneStats, _Mapping]]] = ...) -> None: ...
 
 class TargetCheck(_message.Message):
-    __slots__ = ("name", "target", "value", "unit", "met", "replications_met", "detail")
+    __slots__ = ("name", "target", "value", "unit", "met", "replications_met", "detail", "value_ci")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -204,6 +242,7 @@ class TargetCheck(_message.Message):
     MET_FIELD_NUMBER: _ClassVar[int]
     REPLICATIONS_MET_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
+    VALUE_CI_FIELD_NUMBER: _ClassVar[int]
     name: str
     target: str
     value: float
@@ -211,7 +250,8 @@ class TargetCheck(_message.Message):
     met: bool
     replications_met: float
     detail: str
-    def __init__(self, name: _Optional[str] = ..., target: _Optional[str] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., met: _Optional[bool] = ..., replications_met: _Optional[float] = ..., detail: _Optional[str] = ...) -> None: ...
+    value_ci: float
+    def __init__(self, name: _Optional[str] = ..., target: _Optional[str] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., met: _Optional[bool] = ..., replications_met: _Optional[float] = ..., detail: _Optional[str] = ..., value_ci: _Optional[float] = ...) -> None: ...
 
 class StageTiming(_message.Message):
     __slots__ = ("stage", "seconds")

@@ -160,3 +160,47 @@ class ListJobsResponse(_message.Message):
     JOBS_FIELD_NUMBER: _ClassVar[int]
     jobs: _containers.RepeatedCompositeFieldContainer[Job]
     def __init__(self, jobs: _Optional[_Iterable[_Union[Job, _Mapping]]] = ...) -> None: ...
+
+class ComparePoliciesRequest(_message.Message):
+    __slots__ = ("plan", "options", "policies")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    plan: _plan_pb2.EventPlan
+    options: _result_pb2.RunOptions
+    policies: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.EventPlan, _Mapping]] = ..., options: _Optional[_Union[_result_pb2.RunOptions, _Mapping]] = ..., policies: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PolicyRow(_message.Message):
+    __slots__ = ("policy", "status", "within_pool", "headcount", "officer_hours", "over_cover_hours", "under_cover_hours", "wait_ok", "density_ok", "response_ok", "worst_wait_min", "checks_met", "checks", "missed", "solve_seconds")
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    WITHIN_POOL_FIELD_NUMBER: _ClassVar[int]
+    HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
+    OFFICER_HOURS_FIELD_NUMBER: _ClassVar[int]
+    OVER_COVER_HOURS_FIELD_NUMBER: _ClassVar[int]
+    UNDER_COVER_HOURS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_OK_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_OK_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_OK_FIELD_NUMBER: _ClassVar[int]
+    WORST_WAIT_MIN_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_MET_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    MISSED_FIELD_NUMBER: _ClassVar[int]
+    SOLVE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    policy: str
+    status: str
+    within_pool: bool
+    headcount: int
+    officer_hours: float
+    over_cover_hours: float
+    under_cover_hours: float
+    wait_ok: float
+    density_ok: float
+    response_ok: float
+    worst_wait_min: float
+    checks_met: int
+    checks: int
+    missed: _containers.RepeatedScalarFieldContainer[str]
+    solve_seconds: float
+    def __init__(self, policy: _Optional[str] = ..., status: _Optional[str] = ..., within_pool: _Optional[bool] = ..., headcount: _Optional[int] = ..., officer_hours: _Optional[float] = ..., over_cover_hours: _Optional[float] = ..., under_cover_hours: _Optional[float] = ..., wait_ok: _Optional[float] = ..., density_ok: _Optional[float] = ..., response_ok: _Optional[float] = ..., worst_wait_min: _Optional[float] = ..., checks_met: _Optional[int] = ..., checks: _Optional[int] = ..., missed: _Optional[_Iterable[str]] = ..., solve_seconds: _Optional[float] = ...) -> None: ...

@@ -75,6 +75,11 @@ class OptimizerServiceStub:
                 request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateRequest.SerializeToString,
                 response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateResponse.FromString,
                 _registered_method=True)
+        self.ComparePolicies = channel.unary_stream(
+                '/optimizer.rpc.v1.OptimizerService/ComparePolicies',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.FromString,
+                _registered_method=True)
 
 
 class OptimizerServiceServicer:
@@ -142,6 +147,15 @@ class OptimizerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ComparePolicies(self, request, context):
+        """Roster policies side by side on one plan (optimizer bench for one scenario): the crowd is
+        simulated once, every policy builds its roster from it, and each roster is verified by the
+        same re-simulation (common random numbers). One PolicyRow per policy, as each is judged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OptimizerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -184,6 +198,11 @@ def add_OptimizerServiceServicer_to_server(servicer, server):
                     servicer.Validate,
                     request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateRequest.FromString,
                     response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateResponse.SerializeToString,
+            ),
+            'ComparePolicies': grpc.unary_stream_rpc_method_handler(
+                    servicer.ComparePolicies,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -402,6 +421,33 @@ class OptimizerService:
             '/optimizer.rpc.v1.OptimizerService/Validate',
             optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateRequest.SerializeToString,
             optimizer_dot_rpc_dot_v1_dot_service__pb2.ValidateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ComparePolicies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/ComparePolicies',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.FromString,
             options,
             channel_credentials,
             insecure,
