@@ -69,7 +69,11 @@ def plan_summary(outcome: PlanOutcome) -> str:
         *requirement_lines(outcome),
         "",
         f"Roster: {roster.status.name}  headcount {roster.headcount}  "
-        f"lower bound {roster.lower_bound}  gap {roster.gap:.1%}",
+        + (
+            f"(pool short; full coverage needs at least {roster.lower_bound})"
+            if roster.status is SolveStatus.INFEASIBLE
+            else f"lower bound {roster.lower_bound}  gap {roster.gap:.1%}"
+        ),
         f"  officer-hours {_hours(roster.officer_minutes)} "
         f"(lower bound {_hours(roster.officer_minutes_lower_bound)})",
         f"  {'officer type':<20}{'headcount':>10}{'bound':>8}{'pool':>8}{'hours':>10}",

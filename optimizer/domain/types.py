@@ -484,7 +484,12 @@ class Roster:
 
     @property
     def gap(self) -> float:
-        return 0.0 if self.headcount == 0 else (self.headcount - self.lower_bound) / self.headcount
+        """(headcount - lower_bound) / headcount; 0 when the pool is short, because the bound is
+        then for full coverage, which a short roster does not reach (the weighted shortfall and
+        its own bound say how good a short roster is)."""
+        if self.headcount == 0 or self.status is SolveStatus.INFEASIBLE:
+            return 0.0
+        return (self.headcount - self.lower_bound) / self.headcount
 
 
 @dataclass(frozen=True)
