@@ -21,9 +21,9 @@ from pathlib import Path
 from optimizer.domain.types import EventPlan, Requirement, RunOptions
 from optimizer.risk import assess
 from optimizer.roster import solve_roster
-from optimizer.roster.given import given_requirements
 from optimizer.rpc.convert import plan_from_pb
 from optimizer.rpc.planfile import load_plan_message
+from optimizer.staffing.given import given_requirements
 from optimizer.staffing.requirements import derive_requirements
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

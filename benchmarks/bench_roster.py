@@ -43,11 +43,11 @@ from optimizer.domain.types import (
 )
 from optimizer.risk import assess
 from optimizer.roster import ProgressEvent, RosterSolver, check_roster
-from optimizer.roster.given import given_requirements
 from optimizer.roster.model import build_cover_model
 from optimizer.roster.problem import build_problem
 from optimizer.rpc.convert import plan_from_pb
 from optimizer.rpc.planfile import load_plan_message
+from optimizer.staffing.given import given_requirements
 from optimizer.staffing.requirements import derive_requirements
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -37,7 +37,7 @@ from optimizer.domain.validate import ensure_valid
 from optimizer.errors import Cancelled
 from optimizer.risk import RiskAssessment, assess
 from optimizer.roster import ProgressEvent, solve_roster
-from optimizer.roster.given import given_requirements
+from optimizer.staffing.given import given_requirements
 from optimizer.staffing.requirements import derive_requirements
 from optimizer.verify import minimum_posts_check, verify
 

@@ -12,9 +12,9 @@ from optimizer import pipeline
 from optimizer.domain.types import RunOptions, SolveStatus
 from optimizer.errors import InvalidInput
 from optimizer.roster import check_roster
-from optimizer.roster.given import GIVEN_REASON, given_requirements
 from optimizer.rpc.convert import plan_from_pb, plan_result_to_pb
 from optimizer.rpc.planfile import load_plan_message, plan_from_dict
+from optimizer.staffing.given import GIVEN_REASON, given_requirements
 
 from .factories import ROUTE
 

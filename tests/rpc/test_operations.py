@@ -22,7 +22,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from optimizer.rpc.logs import JsonFormatter, RequestIdFilter
 from optimizer.rpc.planfile import plan_from_dict
 from optimizer.rpc.v1 import result_pb2, service_pb2, service_pb2_grpc
-from tests.rpc.conftest import SlowPlan
+from tests.rpc.conftest import STOP_BOUND_S, SlowPlan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +69,8 @@ def test_signal_drains_cancels_past_the_grace_and_exits_0(sig: signal.Signals) -
         _, err = process.communicate(timeout=5)
         assert code == 0, err[-2000:]
         assert "draining" in err
-        assert stopped_s < grace_s + 2.0
+        print(f"{sig.name}: exited {stopped_s:.2f} s after the signal (grace {grace_s} s)")
+        assert stopped_s < grace_s + STOP_BOUND_S
     finally:
         if process.poll() is None:
             process.kill()
