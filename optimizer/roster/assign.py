@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
 
+from optimizer.domain.runs import equal_runs
 from optimizer.domain.types import (
     Minutes,
     OfficerTypeId,
@@ -306,22 +307,12 @@ def shortfalls(
         row = missing.setdefault(req.officer_type, [0] * grid.n_slots)
         for s, need in enumerate(req.officers):
             row[s] += max(0, need - staffed[req.post_id][s])
-    result = []
-    for officer_type, row in missing.items():
-        s = 0
-        while s < grid.n_slots:
-            if row[s] == 0:
-                s += 1
-                continue
-            end = s
-            while end + 1 < grid.n_slots and row[end + 1] == row[s]:
-                end += 1
-            result.append(
-                Shortfall(
-                    officer_type, grid.slot_start(s), grid.slot_start(end) + grid.slot_min, row[s]
-                )
-            )
-            s = end + 1
+    result = [
+        Shortfall(officer_type, grid.slot_start(first), grid.slot_start(end), n)
+        for officer_type, row in missing.items()
+        for first, end, n in equal_runs(row)
+        if n
+    ]
     return tuple(sorted(result, key=lambda f: (f.officer_type, f.start_min)))
 
 
@@ -335,26 +326,19 @@ def post_shortfalls(
 
     Ordered by weight (descending), then post id and start.
     """
-    result = []
-    for req, weight in zip(requirements, weights, strict=True):
-        row = [max(0, need - staffed[req.post_id][s]) for s, need in enumerate(req.officers)]
-        s = 0
-        while s < grid.n_slots:
-            if row[s] == 0:
-                s += 1
-                continue
-            end = s
-            while end + 1 < grid.n_slots and row[end + 1] == row[s]:
-                end += 1
-            result.append(
-                PostShortfall(
-                    req.post_id,
-                    req.officer_type,
-                    grid.slot_start(s),
-                    grid.slot_start(end) + grid.slot_min,
-                    row[s],
-                    weight,
-                )
-            )
-            s = end + 1
+    result = [
+        PostShortfall(
+            req.post_id,
+            req.officer_type,
+            grid.slot_start(first),
+            grid.slot_start(end),
+            n,
+            weight,
+        )
+        for req, weight in zip(requirements, weights, strict=True)
+        for first, end, n in equal_runs(
+            [max(0, need - staffed[req.post_id][s]) for s, need in enumerate(req.officers)]
+        )
+        if n
+    ]
     return tuple(sorted(result, key=lambda f: (-f.weight, f.post_id, f.start_min)))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from optimizer import risk as risk_mod
 from optimizer.domain import types as d
+from optimizer.domain.runs import equal_runs
 from optimizer.domain.validate import validate_plan
 from optimizer.errors import InvalidInput, Violation
 from optimizer.rpc.v1 import plan_pb2, result_pb2, service_pb2
@@ -374,23 +375,15 @@ def requirement_to_pb(req: d.Requirement, grid: d.TimeGrid) -> result_pb2.Requir
         peak_officers=max(req.officers, default=0),
         officer_minutes=sum(req.officers) * grid.slot_min,
     )
-    slot = 0
-    while slot < len(req.officers):
-        end = slot
-        while (
-            end + 1 < len(req.officers)
-            and req.officers[end + 1] == req.officers[slot]
-            and req.reasons[end + 1] == req.reasons[slot]
-        ):
-            end += 1
-        if req.officers[slot]:
+    slots = list(zip(req.officers, req.reasons, strict=True))
+    for first, end, (officers, reason) in equal_runs(slots):
+        if officers:
             msg.runs.add(
-                start_min=grid.slot_start(slot),
-                end_min=grid.slot_start(end + 1),
-                officers=req.officers[slot],
-                reason=req.reasons[slot],
+                start_min=grid.slot_start(first),
+                end_min=grid.slot_start(end),
+                officers=officers,
+                reason=reason,
             )
-        slot = end + 1
     return msg
 
 
