@@ -45,15 +45,16 @@ def load(name: str) -> tuple[EventPlan, tuple[Requirement, ...]]:
 
 def each_post_alone(
     plan: EventPlan, requirements: tuple[Requirement, ...], options: RunOptions
-) -> tuple[int, int, int]:
-    """Summed headcount, paid minutes and posts not proven optimal, one roster per post."""
+) -> tuple[int, int, int, int]:
+    """Summed headcount, paid minutes, posts not proven optimal and officers the post rules
+    added (a post on its own rotates only by standing officers down), one roster per post."""
     alone = dataclasses.replace(
         plan,
         pool=dataclasses.replace(
             plan.pool, types=tuple(dataclasses.replace(t, can_cover=()) for t in plan.pool.types)
         ),
     )
-    headcount = minutes = unproven = 0
+    headcount = minutes = unproven = added = 0
     for req in requirements:
         if not any(req.officers):
             continue
@@ -62,7 +63,8 @@ def each_post_alone(
         headcount += roster.headcount
         minutes += roster.officer_minutes
         unproven += roster.headcount != roster.lower_bound
-    return headcount, minutes, unproven
+        added += roster.rules_added_officers
+    return headcount, minutes, unproven, added
 
 
 def run(name: str, time_limit_s: float, workers: int) -> None:
@@ -73,17 +75,18 @@ def run(name: str, time_limit_s: float, workers: int) -> None:
     flow_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     per_post = RunOptions(seed=0, time_limit_s=min(time_limit_s, 10.0), workers=1)
-    alone, alone_minutes, unproven = each_post_alone(plan, requirements, per_post)
+    alone, alone_minutes, unproven, alone_added = each_post_alone(plan, requirements, per_post)
     alone_s = time.perf_counter() - t0
     saved = alone - flow.headcount
     print(f"== {name}: {len(requirements)} posts, {plan.grid.n_slots} slots")
     print(
         f"   following the flow: {flow.headcount} officers (bound {flow.lower_bound},"
-        f" {flow.status.value}), {flow.officer_minutes / 60:,.0f} paid hours, {flow_s:.1f} s"
+        f" {flow.status.value}), {flow.officer_minutes / 60:,.0f} paid hours, {flow_s:.1f} s;"
+        f" post rules added {flow.rules_added_officers}"
     )
     print(
         f"   each post alone:    {alone} officers, {alone_minutes / 60:,.0f} paid hours,"
-        f" {alone_s:.1f} s ({unproven} posts not proven optimal)"
+        f" {alone_s:.1f} s ({unproven} posts not proven optimal); post rules added {alone_added}"
     )
     print(
         f"   saved: {saved} officers ({100 * saved / alone:.1f} %),"

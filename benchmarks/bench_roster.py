@@ -235,6 +235,11 @@ def run(
     )
     print(f"   post moves {moves} over {roster.headcount} shifts")
     print(
+        f"   post rules: {roster.rules_added_officers} officers added,"
+        f" {roster.rules_resolves} re-solves, {roster.rotations} rotations,"
+        f" {roster.travel_officer_min} officer-minutes walking"
+    )
+    print(
         f"   check_roster: {len(problems)} problems in {check_s:.2f} s"
         + (f"; first: {problems[0]}" if problems else "")
     )

@@ -3,13 +3,15 @@
 
 Run with ``python benchmarks/bench_simulation.py [--workers N] [--scale-replications R]``. Prints
 one row per attendance (lanes scaled with it so the gates cope), then the 40k x 30 run with the
-wall-clock seconds and the SimPy events processed per second. Note the machine's load (``uptime``)
-beside any figure: the runs are CPU-bound.
+wall-clock seconds and the SimPy events processed per second. ``--exits`` gives each zone three
+10 m exits, so egress queues at them (``simulation.exits``), to measure what that costs. Note the
+machine's load (``uptime``) beside any figure: the runs are CPU-bound.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import time
 
@@ -18,6 +20,7 @@ import simpy
 from optimizer.domain.types import (
     CrowdForecast,
     EventPlan,
+    Exit,
     Gate,
     GateId,
     OfficerPool,
@@ -83,6 +86,12 @@ def stadium(attendance: int = ATTENDANCE) -> EventPlan:
     )
 
 
+def with_exits(plan: EventPlan) -> EventPlan:
+    """``plan`` with three 10 m exits per zone at 66 persons per metre a minute."""
+    exits = tuple(Exit(f"{z.id}_{i}", z.id, 10.0, 66.0) for z in plan.zones for i in range(3))
+    return dataclasses.replace(plan, exits=exits)
+
+
 def events_per_attendee(plan: EventPlan) -> float:
     """SimPy events per attendee, counted on one replication in a counting environment."""
 
@@ -112,10 +121,12 @@ def main() -> None:
     parser.add_argument(
         "--scale-replications", type=int, default=5, help="replications per attendance row"
     )
+    parser.add_argument("--exits", action="store_true", help="egress through 3 exits per zone")
     args = parser.parse_args()
+    shape = with_exits if args.exits else (lambda plan: plan)
     print(f"{'attendance':>10} {'lanes/gate':>10} {'reps':>5} {'seconds':>8} {'arrivals/s':>11}")
     for attendance in (10_000, 40_000, 100_000):
-        sized = stadium(attendance)
+        sized = shape(stadium(attendance))
         started = time.perf_counter()
         run = simulate(sized, TARGETS, {}, args.scale_replications, seed=1, workers=args.workers)
         seconds = time.perf_counter() - started
@@ -124,7 +135,7 @@ def main() -> None:
             f" {seconds:>8.2f} {run.attendees_simulated / seconds:>11,.0f}"
         )
     print()
-    plan = stadium()
+    plan = shape(stadium())
     started = time.perf_counter()
     result = simulate(plan, TARGETS, {}, args.replications, seed=1, workers=args.workers)
     seconds = time.perf_counter() - started

@@ -5,6 +5,9 @@
 A plan that gives the requirement curve of every post (``EventPlan.requirements``) skips the
 simulation: its roster is verified by counting coverage only, as nothing can be re-simulated.
 
+``replan()`` is the same flow against a published roster: its roster stage changes as few of the
+published officers as the new plan allows (``optimizer.roster.replan``), and it returns the diff.
+
 Each stage is a pure function of its inputs and the seed, so the same plan, options and worker
 count give the same outcome; only the stage timings differ from run to run.
 
@@ -19,12 +22,19 @@ from __future__ import annotations
 import enum
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
 
 from optimizer.domain.coverage import officers_by_post
+from optimizer.domain.replan import (
+    PinConflict,
+    ReplanRules,
+    RosterDiff,
+    diff_context,
+    diff_rosters,
+)
 from optimizer.domain.types import (
     EventPlan,
     Requirement,
@@ -37,6 +47,7 @@ from optimizer.domain.validate import ensure_valid
 from optimizer.errors import Cancelled
 from optimizer.risk import RiskAssessment, assess
 from optimizer.roster import ProgressEvent, solve_roster
+from optimizer.roster.replan import replan_roster
 from optimizer.staffing.given import given_requirements
 from optimizer.staffing.requirements import derive_requirements
 from optimizer.verify import minimum_posts_check, verify
@@ -246,6 +257,16 @@ def plan(
     clock = _Clock()
     clock.timings.extend(sim.timings)
     options = fit_deadline(options, deadline, sum(s for _, s in sim.timings), time.monotonic())
+    _check_stop(stop_event, "before solving")
+    _say(on_progress, Phase.SOLVE, "solving the roster")
+    with clock.stage("roster"):
+        roster = solve_roster(plan, sim.requirements, options, _relay(on_progress), stop_event)
+    _check_stop(stop_event, "while solving")
+    return _verified(plan, sim, options, roster, clock, on_progress, stop_event)
+
+
+def _relay(on_progress: ProgressHandler | None) -> Callable[[ProgressEvent], None]:
+    """The solver's reports as SOLVE progress."""
 
     def relay(event: ProgressEvent) -> None:
         message = f"{event.stage}: incumbent {event.objective}, bound {event.bound}"
@@ -253,11 +274,19 @@ def plan(
             message = f"{event.stage}: bound {event.bound}, no roster yet"
         _say(on_progress, Phase.SOLVE, message, step=event.stage_index + 1, solver=event)
 
-    _check_stop(stop_event, "before solving")
-    _say(on_progress, Phase.SOLVE, "solving the roster")
-    with clock.stage("roster"):
-        roster = solve_roster(plan, sim.requirements, options, relay, stop_event)
-    _check_stop(stop_event, "while solving")
+    return relay
+
+
+def _verified(
+    plan: EventPlan,
+    sim: SimulateOutcome,
+    options: RunOptions,
+    roster: Roster,
+    clock: _Clock,
+    on_progress: ProgressHandler | None,
+    stop_event: threading.Event | None,
+) -> PlanOutcome:
+    """The outcome of ``roster``, verified by re-simulation (or by counting, with no simulation)."""
     if simulated(sim):
         _say(on_progress, Phase.VERIFY, "verifying the roster by re-simulation")
         with clock.stage("verify"):
@@ -289,3 +318,65 @@ def plan(
         timings=tuple(clock.timings),
         versions=versions(),
     )
+
+
+@dataclass(frozen=True)
+class ReplanOutcome:
+    """A re-plan: the new plan's outcome, its diff against the published roster, and conflicts.
+
+    ``conflicts`` is empty unless pins, the frozen window or the cap prevent full cover; the
+    roster then keeps them and leaves the least weighted shortfall (status INFEASIBLE).
+    """
+
+    outcome: PlanOutcome
+    diff: RosterDiff
+    conflicts: tuple[PinConflict, ...]
+
+
+def replan(
+    plan: EventPlan,
+    published: Roster,
+    options: RunOptions,
+    rules: ReplanRules,
+    on_progress: ProgressHandler | None = None,
+    stop_event: threading.Event | None = None,
+    published_requirements: Sequence[Requirement] | None = None,
+) -> ReplanOutcome:
+    """Re-plan ``plan`` against the ``published`` roster: fewest officers, then fewest changes.
+
+    As ``plan()`` (validation, simulation, requirements, verification), with the roster from
+    ``optimizer.roster.replan.replan_roster``: among the rosters with the fewest officers that
+    keep ``rules`` (frozen window, pins, cap), the one changing fewest published officers, then
+    the plan's other objectives. The diff's reasons quote how the demand changed against
+    ``published_requirements`` (the requirements the published roster was made for) when given,
+    otherwise against what the published roster put on each post.
+
+    Raises
+    ------
+    InvalidInput
+        The plan or the rules break a rule, or a pinned officer has no published shift
+        (``replan.pinned_officer_ids[i]``).
+    Cancelled
+        ``stop_event`` was set before the roster was verified.
+    """
+    sim = simulate(plan, options, on_progress, stop_event)
+    clock = _Clock()
+    clock.timings.extend(sim.timings)
+    _check_stop(stop_event, "before solving")
+    _say(on_progress, Phase.SOLVE, "re-planning against the published roster")
+    with clock.stage("roster"):
+        result = replan_roster(
+            plan, sim.requirements, published, options, rules, _relay(on_progress), stop_event
+        )
+    _check_stop(stop_event, "while solving")
+    outcome = _verified(plan, sim, options, result.roster, clock, on_progress, stop_event)
+    context = diff_context(
+        plan.grid,
+        published_requirements,
+        sim.requirements,
+        published.shifts,
+        plan.pool,
+        notes=result.notes,
+    )
+    diff = diff_rosters(published.shifts, result.roster.shifts, context)
+    return ReplanOutcome(outcome, diff, result.conflicts)

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
-from optimizer.domain.types import EventPlan, SolveStatus, TimeGrid
+from optimizer.domain.clock import Clock
+from optimizer.domain.types import EventPlan, SolveStatus
 from optimizer.pipeline import PlanOutcome, SimulateOutcome
-
-
-class Clock:
-    """Minutes from the horizon start shown as wall-clock time when the plan gives a start time."""
-
-    def __init__(self, grid: TimeGrid) -> None:
-        self.start: dt.datetime | None = None
-        if grid.start_time:
-            try:
-                self.start = dt.datetime.fromisoformat(grid.start_time)
-            except ValueError:
-                self.start = None
-        self.multi_day = grid.horizon_min > 24 * 60
-
-    def __call__(self, minute: int) -> str:
-        if self.start is None:
-            return f"+{minute // 60:d}:{minute % 60:02d}"
-        moment = self.start + dt.timedelta(minutes=minute)
-        if self.multi_day or moment.date() != self.start.date():
-            return moment.strftime("%m-%d %H:%M")
-        return moment.strftime("%H:%M")
-
+from optimizer.risk import gate_targets
 
 # Post shortfalls listed in the summary; the rest are in roster.json.
 POST_SHORTFALL_LINES = 20
@@ -52,10 +31,16 @@ def requirement_lines(outcome: SimulateOutcome | PlanOutcome) -> list[str]:
     ]
     for gate in outcome.simulation.gates:
         worst = max(gate.wait_quantile_min, default=0.0)
+        quantile = gate_targets(plan, outcome.risk.targets, plan.gate(gate.gate_id)).wait_quantile
         lines.append(
             f"  gate {gate.gate_id}: {sum(gate.arrivals_mean):,.0f} arrivals, "
             f"up to {max(gate.lanes_open, default=0)} lanes, worst slot "
-            f"P{round(outcome.risk.targets.wait_quantile * 100)} wait {worst:.1f} min"
+            f"P{round(quantile * 100)} wait {worst:.1f} min"
+        )
+    for exit_ in outcome.simulation.exits:
+        lines.append(
+            f"  exit {exit_.exit_id} ({exit_.zone_id}): {exit_.passed_mean:,.0f} out, "
+            f"P90 wait {exit_.wait_quantile_min:.1f} min, longest {exit_.wait_max_min:.1f} min"
         )
     return lines
 
@@ -76,6 +61,14 @@ def plan_summary(outcome: PlanOutcome) -> str:
         ),
         f"  officer-hours {_hours(roster.officer_minutes)} "
         f"(lower bound {_hours(roster.officer_minutes_lower_bound)})",
+        f"  post rules: {roster.rotations} rotations, "
+        f"{_hours(roster.travel_officer_min)} officer-hours walking between zones"
+        + (
+            f"; {roster.rules_added_officers} officers added by the rules "
+            f"({roster.rules_resolves} re-solves)"
+            if roster.rules_resolves or roster.rules_added_officers
+            else ""
+        ),
         f"  {'officer type':<20}{'headcount':>10}{'bound':>8}{'pool':>8}{'hours':>10}",
     ]
     for t in roster.by_type:
@@ -120,6 +113,7 @@ def plan_summary(outcome: PlanOutcome) -> str:
         lines.append(
             f"  [{mark}] {check.name}: {check.target}; worst {check.value:.2f} {check.unit}"
             f" ({check.replications_met:.0%} of replications)"
+            + (" (not at the 95% confidence bound)" if check.met_at_bound is False else "")
             + (f" - {check.detail}" if check.detail and not check.met else "")
         )
     lines.append("")

@@ -23,13 +23,28 @@ Defaults and their sources are in the research notes (DOMAIN_RESEARCH section 6)
 - patrols: officers per attendee doubled at critical density, rising linearly from the warning
   density (``patrol_density_factor`` 2): judgement, so that a crowd nearing the critical density,
   where the Green Guide and Still ask for active crowd management, gets twice the eyes.
+
+Zones, gates and posts may set their own targets (``TargetOverrides``): the plan level's targets
+(defaults with the plan's overrides) pass to each zone, a zone's to its gates and posts, and each
+field a zone, gate or post sets replaces the inherited one (``zone_targets``, ``gate_targets``,
+``post_targets``). The response-point count is plan-wide, and a wait target belongs to gates
+(set on a zone, it applies to the zone's gates): validation rejects those fields elsewhere.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from optimizer.domain.types import Risk, RiskLevel, RiskTargets
+from optimizer.domain.types import (
+    EventPlan,
+    Gate,
+    Post,
+    PostKind,
+    Risk,
+    RiskLevel,
+    RiskTargets,
+    TargetOverrides,
+)
 
 DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
     RiskLevel.LOW: RiskTargets(
@@ -85,6 +100,23 @@ DEFAULT_TARGETS: dict[RiskLevel, RiskTargets] = {
     ),
 }
 
+# Egress (``optimizer.simulation.exits``): flow through an exit, persons per metre of width per
+# minute, 82 on the level at low risk and 66 (Fruin's walkway LOS D/E boundary, also the Green
+# Guide 6th edition's stepped figure, a secondary source) at medium and high, per the research's
+# default table; and the normal maximum egress time from viewing accommodation, 8 minutes
+# (Green Guide 10.7, via FLA/SGSA), at every level.
+EXIT_FLOW_PER_M_MIN: dict[RiskLevel, float] = {
+    RiskLevel.LOW: 82.0,
+    RiskLevel.MEDIUM: 66.0,
+    RiskLevel.HIGH: 66.0,
+}
+EGRESS_TARGET_MIN = 8.0
+
+# Fields that only the plan level sets: counts over the whole event.
+PLAN_WIDE_FIELDS = frozenset({"min_response_points", "attendees_per_extra_point"})
+# Fields of the screening wait target: lanes are sized per gate, so posts do not set them.
+WAIT_FIELDS = frozenset({"wait_target_min", "wait_quantile"})
+
 # A 5 x 5 matrix: scores up to 6 are low, 8 to 12 medium, 15 and above high.
 HIGH_FROM_SCORE = 15
 MEDIUM_FROM_SCORE = 8
@@ -137,3 +169,79 @@ def assess(risk: Risk) -> RiskAssessment:
         }
         targets = replace(targets, **changes)
     return RiskAssessment(level=level, reason=reason, targets=targets)
+
+
+def apply_overrides(targets: RiskTargets, overrides: TargetOverrides) -> RiskTargets:
+    """``targets`` with every field ``overrides`` sets (not None, 0 included) replaced."""
+    changes = {
+        f.name: value
+        for f in fields(TargetOverrides)
+        if (value := getattr(overrides, f.name)) is not None
+    }
+    return replace(targets, **changes) if changes else targets
+
+
+def zone_targets(plan: EventPlan, base: RiskTargets, zone_id: str) -> RiskTargets:
+    """The targets of zone ``zone_id``: the plan level's ``base`` with the zone's overrides.
+
+    Parameters
+    ----------
+    plan
+        The event.
+    base
+        The plan level's targets (``assess(plan.risk).targets``).
+    zone_id
+        A zone of ``plan``; an unknown id takes ``base`` unchanged.
+    """
+    zone = next((z for z in plan.zones if z.id == zone_id), None)
+    return base if zone is None else apply_overrides(base, zone.targets)
+
+
+def gate_targets(plan: EventPlan, base: RiskTargets, gate: Gate) -> RiskTargets:
+    """The targets of ``gate``: its zone's, with the gate's own overrides."""
+    return apply_overrides(zone_targets(plan, base, gate.zone_id), gate.targets)
+
+
+def post_targets(plan: EventPlan, base: RiskTargets, post: Post) -> RiskTargets:
+    """The targets of ``post``: its zone's (a screening post's: its gate's), with its own."""
+    above = zone_targets(plan, base, post.zone_id)
+    if post.kind is PostKind.SCREENING and post.gate_id is not None:
+        gate = next((g for g in plan.gates if g.id == post.gate_id), None)
+        if gate is not None:
+            above = gate_targets(plan, base, gate)
+    return apply_overrides(above, post.targets)
+
+
+def set_by(
+    plan: EventPlan,
+    name: str,
+    *,
+    zone_id: str | None = None,
+    gate: Gate | None = None,
+    post: Post | None = None,
+) -> str:
+    """Where field ``name`` of an effective target comes from, for reasons and checks.
+
+    ``" (post P1)"``, ``" (gate G1)"`` or ``" (zone Z1)"`` for the nearest level that sets it,
+    ``""`` when it is the plan level's.
+    """
+    if post is not None:
+        if getattr(post.targets, name) is not None:
+            return f" (post {post.id})"
+        if post.kind is PostKind.SCREENING and post.gate_id is not None:
+            gate = next((g for g in plan.gates if g.id == post.gate_id), gate)
+        zone_id = post.zone_id
+    if gate is not None:
+        if getattr(gate.targets, name) is not None:
+            return f" (gate {gate.id})"
+        zone_id = gate.zone_id
+    zone = next((z for z in plan.zones if z.id == zone_id), None)
+    if zone is not None and getattr(zone.targets, name) is not None:
+        return f" (zone {zone.id})"
+    return ""
+
+
+def set_by_note(*sources: str) -> str:
+    """``" (set by zone Z1, gate G1)"`` from ``set_by`` results; ``""`` when none is set."""
+    found = list(dict.fromkeys(source.strip(" ()") for source in sources if source))
+    return f" (set by {', '.join(found)})" if found else ""

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,7 @@ from optimizer.domain.types import (
     ZoneId,
     ZoneSlotStats,
 )
+from optimizer.risk import gate_targets, post_targets, set_by, set_by_note, zone_targets
 from optimizer.simulation import SimulationRun, simulate_detailed
 from optimizer.simulation.course import (
     COURSE_STREAM,
@@ -41,6 +42,7 @@ from optimizer.simulation.course import (
     draw_runners,
     segment_active_slots,
 )
+from optimizer.simulation.stats import ci_half_width
 from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.labels import clock, people, quantile_label
 from optimizer.staffing.posts import active_slots, density_scale
@@ -96,6 +98,7 @@ def verify(
         *screening_checks(plan, targets, run),
         *patrol_checks(plan, targets, run, on_post),
         *density_checks(plan, targets, run),
+        *egress_checks(plan, run),
         *response_checks(plan, targets, run, on_post),
         minimum_posts_check(plan, requirements, on_post),
     ]
@@ -132,16 +135,20 @@ def rostered_lanes(
 def screening_checks(
     plan: EventPlan, targets: RiskTargets, run: SimulationRun
 ) -> list[TargetCheck]:
-    """Per gate: every slot's pooled quantile wait within the target.
+    """Per gate: every slot's pooled quantile wait within the gate's own target.
 
-    Attendees left queueing when the lanes close count as infinite waits, so they fail a slot
-    only when there are more of them than the quantile allows; the detail counts them anyway.
+    ``targets`` are the plan level's; each gate is held to its own (``risk.gate_targets``) and
+    the check's target names it, with the zone or gate that set it. Attendees left queueing when
+    the lanes close count as infinite waits, so they fail a slot only when there are more of them
+    than the quantile allows; the detail counts them anyway.
     """
-    label = quantile_label(targets.wait_quantile)
     checks = []
     for stats in run.result.gates:
+        gate = plan.gate(stats.gate_id)
+        own = gate_targets(plan, targets, gate)
+        label = quantile_label(own.wait_quantile)
         waits = stats.wait_quantile_min
-        missed = [k for k, w in enumerate(waits) if w > targets.wait_target_min]
+        missed = [k for k, w in enumerate(waits) if w > own.wait_target_min]
         worst = max(waits, default=0.0)
         if missed:
             detail = "missed in " + _slot_list(
@@ -166,16 +173,25 @@ def screening_checks(
                 f"; worst slot {_when(plan, worst_slot)}: {label} {worst:.1f} min"
                 f" (95% CI {max(0.0, worst - ci):.1f}-{worst + ci:.1f})"
             )
+        at_bound = None
+        if stats.wait_quantile_ci_min and run.result.replications > 1:
+            upper = np.asarray(waits) + np.asarray(stats.wait_quantile_ci_min)
+            at_bound = bool((upper <= own.wait_target_min).all())
         checks.append(
             TargetCheck(
                 name=f"screening wait {stats.gate_id}",
-                target=f"{label} wait <= {targets.wait_target_min:.1f} min",
+                target=f"{label} wait <= {own.wait_target_min:.1f} min"
+                + set_by_note(
+                    set_by(plan, "wait_target_min", gate=gate),
+                    set_by(plan, "wait_quantile", gate=gate),
+                ),
                 value=worst,
                 unit="min",
                 met=not missed,
                 replications_met=stats.replications_met,
-                detail=detail,
+                detail=detail + _bound_text(at_bound, not missed),
                 value_ci=ci,
+                met_at_bound=at_bound,
             )
         )
     return checks
@@ -193,7 +209,10 @@ def patrol_checks(
     zone's ratio is the harmonic mean of theirs, which is what splitting the crowd evenly among
     them, as the requirements do, amounts to. No officer with people present is ``inf``. Above
     the warning density each attendee counts ``density_scale`` times (the ratio tightens as in the
-    requirements), so the value is attendees per officer weighted by density.
+    requirements), so the value is attendees per officer weighted by density. Each post's own
+    targets apply (``risk.post_targets``): in a slot, an attendee counts the mean over the active
+    posts of ``ratio * scale_p / ratio_p``, which is ``scale`` when the posts agree and in general
+    makes "value <= ratio" the same as "officers >= what the posts' own rules ask".
     """
     n_slots = plan.grid.n_slots
     checks = []
@@ -201,14 +220,18 @@ def patrol_checks(
         posts = [p for p in plan.posts if p.kind is PostKind.PATROL and p.zone_id == zone.id]
         if not posts:
             continue
-        ratios = [p.attendees_per_officer or targets.attendees_per_officer for p in posts]
+        own = [post_targets(plan, targets, p) for p in posts]
+        ratios = [
+            p.attendees_per_officer or t.attendees_per_officer
+            for p, t in zip(posts, own, strict=True)
+        ]
         ratio = len(ratios) / sum(1 / r for r in ratios)
         slots = sorted({k for p in posts for k in active_slots(plan, p)})
         officers = np.array(
             [sum(on_post.get(p.id, [0] * n_slots)[k] for p in posts) for k in slots], dtype=float
         )
         by_rep = run.occupancy_max_by_rep[zone.id][:, slots]
-        by_rep = by_rep * _density_scales(by_rep, zone, targets)
+        by_rep = by_rep * _patrol_weights(plan, zone, posts, own, ratio, ratios, by_rep, slots)
         per_officer = _per_officer(by_rep, officers)
         worst_by_slot = _per_officer(by_rep.max(axis=0), officers)
         missed = [k for k, v in zip(slots, worst_by_slot, strict=True) if v > ratio]
@@ -219,45 +242,123 @@ def patrol_checks(
             )
         else:
             detail = f"{people(value)} per officer at worst"
+        bound = _mean_bound(plan, per_officer, slots, ratio, people)
         checks.append(
             TargetCheck(
                 name=f"patrol ratio {zone.id}",
-                target=f"<= {ratio:g} attendees per patrol officer" + _scaled_note(targets),
+                target=f"<= {ratio:g} attendees per patrol officer"
+                + _scaled_note(own)
+                + set_by_note(
+                    *(
+                        set_by(plan, name, post=p)
+                        for p in posts
+                        for name in ("attendees_per_officer", "patrol_density_factor")
+                    )
+                ),
                 value=value,
                 unit="attendees/officer",
                 met=not missed,
                 replications_met=float((per_officer <= ratio).all(axis=1).mean()),
-                detail=detail,
+                detail=detail + bound.text + _bound_text(bound.met, not missed),
+                value_ci=bound.ci,
+                met_at_bound=bound.met,
             )
         )
     return checks
 
 
 def density_checks(plan: EventPlan, targets: RiskTargets, run: SimulationRun) -> list[TargetCheck]:
-    """Per zone with an area: peak density below critical; slots above warning are named."""
+    """Per zone with an area: peak density below critical; slots above warning are named.
+
+    Each zone is held to its own thresholds (``risk.zone_targets``), named in the target.
+    """
     checks = []
     for zone in plan.zones:
         if zone.area_m2 <= 0:
             continue
+        own = zone_targets(plan, targets, zone.id)
+        source = set_by_note(set_by(plan, "density_critical", zone_id=zone.id))
         density = run.result.zone(zone.id).density_max
         value = max(density, default=0.0)
-        warned = [k for k, d in enumerate(density) if d > targets.density_warning]
+        warned = [k for k, d in enumerate(density) if d > own.density_warning]
         if warned:
-            detail = f"above warning {targets.density_warning:g} persons/m2 in " + _slot_list(
+            detail = f"above warning {own.density_warning:g} persons/m2 in " + _slot_list(
                 plan, [(k, f"{density[k]:.2f}") for k in warned]
             )
         else:
-            detail = f"never above warning {targets.density_warning:g} persons/m2"
+            detail = f"never above warning {own.density_warning:g} persons/m2"
         by_rep = run.occupancy_max_by_rep[zone.id] / zone.area_m2
+        critical = own.density_critical
+        slots = range(plan.grid.n_slots)
+        bound = _mean_bound(plan, by_rep, slots, critical, "{:.2f}".format, strict=True)
         checks.append(
             TargetCheck(
                 name=f"density {zone.id}",
-                target=f"< {targets.density_critical:g} persons/m2",
+                target=f"< {own.density_critical:g} persons/m2{source}",
                 value=value,
                 unit="persons/m2",
-                met=value < targets.density_critical,
-                replications_met=float((by_rep < targets.density_critical).all(axis=1).mean()),
-                detail=detail,
+                met=value < own.density_critical,
+                replications_met=float((by_rep < own.density_critical).all(axis=1).mean()),
+                detail=detail + bound.text + _bound_text(bound.met, value < critical),
+                value_ci=bound.ci,
+                met_at_bound=bound.met,
+            )
+        )
+    return checks
+
+
+def egress_checks(plan: EventPlan, run: SimulationRun) -> list[TargetCheck]:
+    """Per zone with exits: it can empty within ``plan.egress_target_min``, and nobody waits
+    longer than that at its exits in the simulated egress.
+
+    The first is the Green Guide's design check: the zone's largest peak (worst replication)
+    through all its exits at their flow; its interval is that of the mean peak. The second comes
+    from the queues at the exits in the simulation (``simulation.exits``). ``replications_met``
+    judges each replication by its own peak and waits.
+    """
+    checks = []
+    target = plan.egress_target_min
+    for zone in plan.zones:
+        exits = [e for e in plan.exits if e.zone_id == zone.id]
+        if not exits:
+            continue
+        capacity = sum(e.capacity_per_min for e in exits)
+        peaks = run.occupancy_max_by_rep[zone.id].max(axis=1)
+        emptying = peaks / capacity
+        value = float(emptying.max(initial=0.0))
+        waits = run.exit_wait_max_by_rep.get(zone.id, np.zeros(len(peaks)))
+        longest = float(waits.max(initial=0.0))
+        stats = [x for x in run.result.exits if x.zone_id == zone.id]
+        p90 = max((x.wait_quantile_min for x in stats), default=0.0)
+        last = max((x.last_out_min for x in stats), default=0.0)
+        width = sum(e.width_m for e in exits)
+        detail = (
+            f"peak {people(float(peaks.max(initial=0.0)))} through {len(exits)} exits of"
+            f" {width:g} m ({capacity:,.0f} persons/min) in {value:.1f} min; simulated egress:"
+            f" P90 wait at an exit {p90:.1f} min, longest {longest:.1f} min, last out"
+            f" {clock(plan.grid.start_time, round(last))}"
+        )
+        met = value <= target and longest <= target
+        ci, at_bound, interval = 0.0, None, ""
+        if len(emptying) > 1:
+            mean = float(emptying.mean())
+            ci = float(ci_half_width(emptying.reshape(-1, 1))[0])
+            at_bound = mean + ci <= target
+            interval = (
+                f"; emptying, mean over replications {mean:.1f} min"
+                f" (95% CI {max(0.0, mean - ci):.1f}-{mean + ci:.1f})"
+            )
+        checks.append(
+            TargetCheck(
+                name=f"egress {zone.id}",
+                target=f"empties within {target:g} min through its exits; no exit wait longer",
+                value=value,
+                unit="min",
+                met=met,
+                replications_met=float(((emptying <= target) & (waits <= target)).mean()),
+                detail=detail + interval + _bound_text(at_bound, met),
+                value_ci=ci,
+                met_at_bound=at_bound,
             )
         )
     return checks
@@ -278,8 +379,10 @@ def response_checks(
       every active slot;
     - "response reach": every point's walk, at the density of the slot, within its ring's target.
 
-    A check is left out when its targets are off (0). ``replications_met`` judges each
-    replication by its own zone peaks.
+    A check is left out when its targets are off (0). ``targets`` are the plan level's (the
+    number of points); each point is held to its own busy target, unit size and reserve, and its
+    zone's response time (``risk.post_targets``). ``replications_met`` judges each replication by
+    its own zone peaks.
     """
     zones = {z.zone_id: z for z in run.result.zones}
     by_rep = [_zones_of_rep(plan, run, r) for r in range(run.result.replications)]
@@ -288,17 +391,13 @@ def response_checks(
     needed = required_points(targets, plan.crowd.attendance)
     if needed > 0:
         checks.append(_points_check(plan, points, needed, zones, by_rep))
-    incidents = (
-        targets.incidents_per_10k_hours > 0
-        and targets.incident_service_min > 0
-        and targets.response_busy_max > 0
-    )
     loads = point_loads(plan, targets, zones)
     loads_by_rep = [point_loads(plan, targets, z) for z in by_rep]
-    if incidents:
-        for post in points:
+    for post in points:
+        own = post_targets(plan, targets, post)
+        if loads[post.id].incident_model and own.response_busy_max > 0:
             rostered = on_post.get(post.id, [0] * plan.grid.n_slots)
-            checks.append(_units_check(plan, targets, post, rostered, loads, loads_by_rep))
+            checks.append(_units_check(plan, own, post, rostered, loads, loads_by_rep))
     timed = [p for p in points if loads[p.id].target_min > 0]
     if timed:
         checks.append(_reach_check(plan, timed, loads, loads_by_rep))
@@ -313,7 +412,10 @@ def _units_check(
     loads: Mapping[PostId, PointLoad],
     loads_by_rep: Sequence[Mapping[PostId, PointLoad]],
 ) -> TargetCheck:
-    """P(all units of ``post`` busy) in its active slots with the rostered units (less reserve)."""
+    """P(all units of ``post`` busy) in its active slots with the rostered units (less reserve).
+
+    ``targets`` are the post's own (``risk.post_targets``).
+    """
     slots = list(active_slots(plan, post))
     size = unit_officers(post, targets)
     units = {k: int(rostered[k] / (1 + targets.reserve_share) + 1e-9) // size for k in slots}
@@ -329,6 +431,14 @@ def _units_check(
         all(busy(rep[post.id], k) <= targets.response_busy_max for k in slots)
         for rep in loads_by_rep
     ]
+    busy_max = targets.response_busy_max
+    bound = _mean_bound(
+        plan,
+        np.array([[busy(rep[post.id], k) for k in slots] for rep in loads_by_rep]),
+        slots,
+        busy_max,
+        "{:.3f}".format,
+    )
     detail = "no active slot"
     if worst is not None:
         detail = (
@@ -338,12 +448,15 @@ def _units_check(
         )
     return TargetCheck(
         name=f"response units {post.id}",
-        target=f"P(all units busy) <= {targets.response_busy_max:g}",
+        target=f"P(all units busy) <= {targets.response_busy_max:g}"
+        + set_by_note(set_by(plan, "response_busy_max", post=post)),
         value=value,
         unit="probability",
         met=value <= targets.response_busy_max,
         replications_met=float(np.mean(held)) if held else 1.0,
-        detail=detail,
+        detail=detail + bound.text + _bound_text(bound.met, value <= busy_max),
+        value_ci=bound.ci,
+        met_at_bound=bound.met,
     )
 
 
@@ -552,13 +665,97 @@ def _density_scales(present: FloatArray, zone: Zone, targets: RiskTargets) -> Fl
     return scales
 
 
-def _scaled_note(targets: RiskTargets) -> str:
-    if targets.patrol_density_factor <= 1:
-        return ""
-    return (
-        f", tightening to 1/{targets.patrol_density_factor:g} of it from"
-        f" {targets.density_warning:g} to {targets.density_critical:g} persons/m2"
+@dataclass(frozen=True)
+class _Bound:
+    """A check's statistic as a mean over replications with its 95% confidence interval.
+
+    ``ci`` is the half-width at the slot whose upper end is worst, ``met`` whether every slot's
+    upper end holds the target (None with fewer than two replications), ``text`` a detail part.
+    """
+
+    ci: float
+    met: bool | None
+    text: str
+
+
+def _mean_bound(
+    plan: EventPlan,
+    by_rep: FloatArray,
+    slots: Sequence[int],
+    limit: float,
+    show: Callable[[float], str],
+    *,
+    strict: bool = False,
+) -> _Bound:
+    """The mean over replications of ``by_rep`` (replications x ``slots``, lower is better), its
+    upper 95% confidence bound per slot, and whether every bound is within ``limit`` (below it
+    when ``strict``).
+
+    The checks' values are the worst replication (a conservative statistic, kept as it was);
+    the bound says how far the mean may be from the target given the replications' spread.
+    """
+    if by_rep.ndim != 2 or by_rep.shape[0] < 2 or by_rep.shape[1] == 0:
+        return _Bound(0.0, None, "")
+    mean = by_rep.mean(axis=0)
+    half = ci_half_width(by_rep)
+    upper = mean + half
+    j = int(np.argmax(upper))
+    held = bool(np.all(upper < limit if strict else upper <= limit))
+    ci = float(half[j])
+    if not math.isfinite(ci):
+        return _Bound(ci, False, f"; {_when(plan, slots[j])} unbounded over the replications")
+    text = (
+        f"; mean over replications {show(float(mean[j]))} at {_when(plan, slots[j])}"
+        f" (95% CI {show(max(0.0, float(mean[j]) - ci))}-{show(float(upper[j]))})"
     )
+    return _Bound(ci, held, text)
+
+
+def _bound_text(at_bound: bool | None, met: bool) -> str:
+    """What the confidence bound adds to a met target."""
+    if at_bound is None or not met:
+        return ""
+    if at_bound:
+        return "; met at the 95% confidence bound"
+    return "; met, but not at the 95% confidence bound: more replications would settle it"
+
+
+def _patrol_weights(
+    plan: EventPlan,
+    zone: Zone,
+    posts: Sequence[Post],
+    own: Sequence[RiskTargets],
+    ratio: float,
+    ratios: Sequence[float],
+    present: FloatArray,
+    slots: Sequence[int],
+) -> FloatArray:
+    """How many times each attendee in ``present`` (replications x ``slots``) counts.
+
+    The mean over the posts active in the slot of ``ratio * density_scale_p / ratio_p`` (see
+    ``patrol_checks``).
+    """
+    weights = np.ones_like(present)
+    for j, k in enumerate(slots):
+        terms = [
+            _density_scales(present[:, j], zone, t) * ratio / r
+            for p, t, r in zip(posts, own, ratios, strict=True)
+            if k in active_slots(plan, p)
+        ]
+        if terms:
+            weights[:, j] = np.mean(terms, axis=0)
+    return weights
+
+
+def _scaled_note(own: Sequence[RiskTargets]) -> str:
+    """How the ratio tightens with density, when the posts' targets make it tighten."""
+    rules = {(t.patrol_density_factor, t.density_warning, t.density_critical) for t in own}
+    if all(factor <= 1 for factor, _, _ in rules):
+        return ""
+    if len(rules) > 1:
+        return ", tightening with density by each post's own thresholds"
+    factor, warning, critical = rules.pop()
+    return f", tightening to 1/{factor:g} of it from {warning:g} to {critical:g} persons/m2"
 
 
 def _per_officer(present: FloatArray, officers: FloatArray) -> FloatArray:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from sim_factories import TARGETS, cover, gate, plan, post, uniform_wave, zone
 
+from optimizer.domain.coverage import officers_by_post
 from optimizer.domain.types import (
     EventPlan,
     PostId,
@@ -14,8 +16,9 @@ from optimizer.domain.types import (
     SimulationResult,
     TargetCheck,
 )
+from optimizer.simulation.stats import ci_half_width
 from optimizer.staffing.requirements import derive_requirements
-from optimizer.verify import rostered_lanes, verification_seed, verify
+from optimizer.verify import _bound_text, _mean_bound, rostered_lanes, verification_seed, verify
 
 REPS = 3
 
@@ -145,3 +148,73 @@ def test_wall_clock_labels_when_the_plan_has_a_start_time(
     )
     checks, _ = checks_by_name(timed, required, without(cover(required, timed.grid), "screen", 30))
     assert "18:30" in checks["screening wait north"].detail
+
+
+def test_checks_carry_the_confidence_interval_of_the_mean_over_replications(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    checks, result = checks_by_name(event, required, cover(required, event.grid))
+    density = checks["density stand"]
+    by_rep = np.array([[p / 1500.0 for p in peaks] for peaks in _peaks_by_rep(event, required)])
+    upper = by_rep.mean(axis=0) + ci_half_width(by_rep)
+    worst = int(np.argmax(upper))
+    assert density.value_ci == pytest.approx(ci_half_width(by_rep)[worst])
+    assert density.met_at_bound is bool((upper < 3.0).all()) is True
+    assert "95% CI" in density.detail and "met at the 95% confidence bound" in density.detail
+    assert result.zones[0].density_peak_ci[worst] == pytest.approx(density.value_ci)
+    patrol = checks["patrol ratio stand"]
+    assert patrol.value_ci > 0 and patrol.met_at_bound is not None
+    wait = checks["screening wait north"]
+    stats = result.gates[0]
+    held = all(
+        w + h <= 5.0
+        for w, h in zip(stats.wait_quantile_min, stats.wait_quantile_ci_min, strict=True)
+    )
+    assert wait.met_at_bound is held
+
+
+def _peaks_by_rep(event: EventPlan, required: tuple[Requirement, ...]) -> np.ndarray:
+    from optimizer.simulation import simulate_detailed
+
+    on_post = officers_by_post(cover(required, event.grid), event.grid)
+    run = simulate_detailed(
+        event, TARGETS, rostered_lanes(event, on_post), REPS, verification_seed(0)
+    )
+    peaks: np.ndarray = run.occupancy_max_by_rep["stand"]
+    return peaks
+
+
+def test_a_target_met_by_the_worst_replication_can_miss_at_the_bound() -> None:
+    """Two replications far apart: the mean is within the limit, its 95% bound is not."""
+    by_rep = np.array([[1.0, 2.0], [3.0, 2.0]])
+    bound = _mean_bound(event_without_start(), by_rep, [0, 1], 2.5, "{:.1f}".format)
+    # sd of (1, 3) is sqrt(2); t(0.975, 1) = 12.706, / sqrt(2): 12.706 around the mean 2.
+    assert bound.ci == pytest.approx(12.706) and bound.met is False
+    assert "mean over replications 2.0 at +0:00 (95% CI 0.0-14.7)" in bound.text
+    steady = _mean_bound(event_without_start(), np.full((3, 2), 2.0), [0, 1], 2.5, str)
+    assert steady.met is True and steady.ci == 0.0
+    assert _mean_bound(event_without_start(), by_rep[:1], [0, 1], 2.5, str).met is None
+    assert _bound_text(False, True).startswith("; met, but not at the 95% confidence bound")
+    assert _bound_text(False, False) == ""
+
+
+def event_without_start() -> EventPlan:
+    return plan(zones=(zone("stand"),))
+
+
+def test_checks_and_zone_intervals_reach_the_result_message(
+    event: EventPlan, required: tuple[Requirement, ...]
+) -> None:
+    from optimizer.rpc.convert import check_to_pb, simulation_to_pb
+
+    checks, result = checks_by_name(event, required, cover(required, event.grid))
+    msg = check_to_pb(checks["density stand"])
+    assert msg.HasField("met_at_bound") and msg.met_at_bound
+    assert not check_to_pb(checks["minimum posts"]).HasField("met_at_bound")
+    report = simulation_to_pb(result, event.grid)
+    slot = report.zones[0].slots[4]
+    stats = result.zones[0]
+    assert slot.occupancy_peak_ci == pytest.approx(stats.occupancy_peak_ci[4])
+    assert slot.occupancy_mean_ci == pytest.approx(stats.occupancy_mean_ci[4])
+    assert slot.occupancy_peak_mean == pytest.approx(stats.occupancy_peak_mean[4])
+    assert slot.density_peak_ci == pytest.approx(stats.density_peak_ci[4])

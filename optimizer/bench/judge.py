@@ -29,6 +29,7 @@ from optimizer.domain.types import (
 )
 from optimizer.pipeline import SimulateOutcome
 from optimizer.policies import PolicyContext, get_policy
+from optimizer.risk import gate_targets, post_targets, zone_targets
 from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.posts import active_slots
 from optimizer.staffing.response import point_loads, unit_officers
@@ -113,7 +114,7 @@ def judge_policies(
             "officer_hours": round(roster.officer_minutes / 60, 2),
             "over_cover_h": round(over, 2),
             "under_cover_h": round(under, 2),
-            "wait_ok": round(wait_share(sim, targets), 4),
+            "wait_ok": round(wait_share(plan, sim, targets), 4),
             "density_ok": round(density_share(plan, sim, targets), 4),
             "response_ok": round(response_share(plan, sim, targets, on_post), 4),
             "worst_wait_min": round(worst_wait(sim), 2),
@@ -181,25 +182,27 @@ def cover_hours(
     return over * plan.grid.slot_min / 60, under * plan.grid.slot_min / 60
 
 
-def wait_share(sim: SimulationResult, targets: RiskTargets) -> float:
-    """Share of (gate, slot) pairs with arrivals whose quantile wait is within the target."""
+def wait_share(plan: EventPlan, sim: SimulationResult, targets: RiskTargets) -> float:
+    """Share of (gate, slot) pairs with arrivals whose quantile wait is within the gate's target."""
     judged = met = 0
     for gate in sim.gates:
+        limit = gate_targets(plan, targets, plan.gate(gate.gate_id)).wait_target_min
         for arrivals, wait in zip(gate.arrivals_mean, gate.wait_quantile_min, strict=True):
             if arrivals > 0:
                 judged += 1
-                met += wait <= targets.wait_target_min
+                met += wait <= limit
     return met / judged if judged else 1.0
 
 
 def density_share(plan: EventPlan, sim: SimulationResult, targets: RiskTargets) -> float:
-    """Share of (zone with an area, slot) pairs below the critical density."""
+    """Share of (zone with an area, slot) pairs below the zone's critical density."""
     judged = met = 0
     for zone in sim.zones:
         if plan.zone(zone.zone_id).area_m2 <= 0:
             continue
+        critical = zone_targets(plan, targets, zone.zone_id).density_critical
         judged += len(zone.density_max)
-        met += sum(d < targets.density_critical for d in zone.density_max)
+        met += sum(d < critical for d in zone.density_max)
     return met / judged if judged else 1.0
 
 
@@ -217,19 +220,20 @@ def response_share(
     """
     zones = {z.zone_id: z for z in sim.zones}
     loads = point_loads(plan, targets, zones)
-    incidents = targets.incidents_per_10k_hours > 0 and targets.response_busy_max > 0
     judged = met = 0
     for post in plan.posts:
         if post.kind is not PostKind.RAPID_RESPONSE:
             continue
+        own = post_targets(plan, targets, post)
+        incidents = own.incidents_per_10k_hours > 0 and own.response_busy_max > 0
         rostered = on_post.get(post.id, [0] * plan.grid.n_slots)
-        size = unit_officers(post, targets)
+        size = unit_officers(post, own)
         for k in active_slots(plan, post):
-            units = int(rostered[k] / (1 + targets.reserve_share) + 1e-9) // size
+            units = int(rostered[k] / (1 + own.reserve_share) + 1e-9) // size
             offered = loads[post.id].offered_load[k] if post.id in loads else 0.0
             judged += 1
             if incidents and offered > 0:
-                met += erlang_b(units, offered) <= targets.response_busy_max
+                met += erlang_b(units, offered) <= own.response_busy_max
             else:
                 met += units >= 1
     return met / judged if judged else 1.0

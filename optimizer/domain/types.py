@@ -99,11 +99,53 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class TargetOverrides:
+    """Risk targets a zone, gate or post sets for itself (see ``RiskTargets`` for the fields).
+
+    None inherits the value from above (plan level -> zone -> gate or post); any number, 0
+    included, replaces it. See ``optimizer.risk`` for the inheritance.
+    """
+
+    wait_target_min: float | None = None
+    wait_quantile: float | None = None
+    attendees_per_officer: float | None = None
+    density_warning: float | None = None
+    density_critical: float | None = None
+    reserve_share: float | None = None
+    incidents_per_10k_hours: float | None = None
+    incident_service_min: float | None = None
+    response_busy_max: float | None = None
+    response_core_min: float | None = None
+    response_inner_min: float | None = None
+    response_outer_min: float | None = None
+    min_response_points: int | None = None
+    attendees_per_extra_point: float | None = None
+    response_unit_officers: int | None = None
+    patrol_density_factor: float | None = None
+
+
+@dataclass(frozen=True)
+class Exit:
+    """A way out of ``zone_id``: ``width_m`` clear metres passing ``flow_per_m_min`` persons per
+    metre a minute. See ``optimizer.simulation.exits``."""
+
+    id: str
+    zone_id: ZoneId
+    width_m: float
+    flow_per_m_min: float
+
+    @property
+    def capacity_per_min(self) -> float:
+        return self.width_m * self.flow_per_m_min
+
+
+@dataclass(frozen=True)
 class Zone:
     id: ZoneId
     name: str
     ring: Ring
     area_m2: float
+    targets: TargetOverrides = field(default_factory=TargetOverrides)
 
 
 @dataclass(frozen=True)
@@ -121,6 +163,8 @@ class Gate:
     spill_queue: int = 0
     spill_to: GateId | None = None
     spill_walk_min: float = 0.0
+    # Its own wait target (see ``optimizer.risk.gate_targets``).
+    targets: TargetOverrides = field(default_factory=TargetOverrides)
 
 
 @dataclass(frozen=True)
@@ -139,6 +183,10 @@ class Post:
     covers_zone_ids: tuple[ZoneId, ...] = ()
     reach_m: float = 0.0
     officers_per_unit: int = 0
+    # Its own targets (see ``optimizer.risk.post_targets``).
+    targets: TargetOverrides = field(default_factory=TargetOverrides)
+    # An exit it stewards: required only while egress passes it (``staffing.posts``).
+    exit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +282,9 @@ class Officer:
     available_end_min: Minutes
     worked_min: Minutes = 0
     max_work_min: Minutes = 0
+    # End of the officer's last duty before this event (minutes on the event's clock, often
+    # negative); None: rested. Availability starts no earlier than this plus the minimum rest.
+    previous_duty_end_min: Minutes | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +308,28 @@ class BreakRule:
 
 
 @dataclass(frozen=True)
+class ZoneTravel:
+    """Minutes to walk between two zones, either way."""
+
+    from_zone_id: ZoneId
+    to_zone_id: ZoneId
+    minutes: Minutes
+
+
+# Posts an officer holds standing in one place, whose alertness fades: screening lanes, fixed
+# posts and traffic points rotate. Patrols move by nature, rapid-response teams wait on call and
+# command posts need continuity, so they do not.
+ROTATING_POST_KINDS = frozenset({PostKind.SCREENING, PostKind.FIXED, PostKind.TRAFFIC})
+# Longest continuous time at one rotating post by risk level (DOMAIN_RESEARCH section 6: 3 h at
+# low risk, 2 h at medium and high; armed-police sentry practice is 2 h).
+MAX_CONTINUOUS_BY_LEVEL: dict[RiskLevel, Minutes] = {
+    RiskLevel.LOW: 180,
+    RiskLevel.MEDIUM: 120,
+    RiskLevel.HIGH: 120,
+}
+
+
+@dataclass(frozen=True)
 class LabourRules:
     min_shift_min: Minutes = 240
     max_shift_min: Minutes = 720
@@ -274,6 +347,33 @@ class LabourRules:
     break_window_end_min: Minutes = 360
     # Most working minutes of a named officer in the reference period; 0: no limit.
     max_work_min: Minutes = 0
+    # Longest continuous time at one rotating post (``ROTATING_POST_KINDS``) before the officer
+    # moves or goes on break; 0: the risk level's (``MAX_CONTINUOUS_BY_LEVEL``).
+    max_continuous_post_min: Minutes = 0
+    # Shortest stay at a post once placed, unless the shift or the break ends first; 0: none.
+    # No source gives one, and the slot-by-slot assignment cannot see ahead: 30 minutes left
+    # 647 officer-slots uncovered on the marathon example before re-solving.
+    min_stint_min: Minutes = 0
+    # Least rest between two duties of one officer (11 h, the WTR daily rest).
+    min_rest_min: Minutes = 660
+    # Travel between posts in different zones that ``travel`` does not list; within a zone: 0.
+    default_travel_min: Minutes = 0
+    travel: tuple[ZoneTravel, ...] = ()
+
+    def travel_min(self, a: ZoneId, b: ZoneId) -> Minutes:
+        """Minutes an officer needs from a post in zone ``a`` to one in zone ``b`` (symmetric)."""
+        if a == b:
+            return 0
+        for t in self.travel:
+            if {t.from_zone_id, t.to_zone_id} == {a, b}:
+                return t.minutes
+        return self.default_travel_min
+
+    def max_continuous_for(self, kind: PostKind, level: RiskLevel) -> Minutes:
+        """Longest continuous time at a post of ``kind`` at risk ``level``; 0: no limit."""
+        if kind not in ROTATING_POST_KINDS:
+            return 0
+        return self.max_continuous_post_min or MAX_CONTINUOUS_BY_LEVEL[level]
 
     def work_left(self, officer: Officer) -> Minutes | None:
         """Working minutes ``officer`` may still do, or None when no cap applies."""
@@ -365,6 +465,9 @@ class EventPlan:
     substitutes_in_reserve: bool = False
     # A road race whose segments' posts are required only while the segment is closed.
     course: Course | None = None
+    # Exits that egress passes through, and the minutes a zone's crowd must be able to leave in.
+    exits: tuple[Exit, ...] = ()
+    egress_target_min: float = 8.0
 
     def zone(self, zone_id: str) -> Zone:
         return next(z for z in self.zones if z.id == zone_id)
@@ -481,6 +584,13 @@ class Roster:
     post_shortfalls: tuple[PostShortfall, ...] = ()
     pool_needed: tuple[PoolNeed, ...] = ()
     pool_proven: bool = False
+    # What the post rules (rotation, minimum stint, travel) cost: officers added over the first
+    # shift model's roster, and how many times the shift model was solved again for them.
+    rules_added_officers: int = 0
+    rules_resolves: int = 0
+    # Officer-minutes spent walking between zones, and moves forced by the rotation limit.
+    travel_officer_min: int = 0
+    rotations: int = 0
 
     @property
     def gap(self) -> float:
@@ -514,10 +624,39 @@ class GateSlotStats:
 
 @dataclass(frozen=True)
 class ZoneSlotStats:
+    """One zone over the slots; ``occupancy_max`` is the largest peak over the replications."""
+
     zone_id: ZoneId
     occupancy_mean: tuple[float, ...]
     occupancy_max: tuple[float, ...]
     density_max: tuple[float, ...]
+    # Half-widths of 95% confidence intervals over the replications (empty: not computed): of
+    # occupancy_mean, and of the mean over replications of each one's peak in the slot
+    # (occupancy_peak_mean) and that peak's density.
+    occupancy_mean_ci: tuple[float, ...] = ()
+    occupancy_peak_mean: tuple[float, ...] = ()
+    occupancy_peak_ci: tuple[float, ...] = ()
+    density_peak_ci: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExitStats:
+    """Egress through one exit over the replications (waits pooled over their attendees).
+
+    ``passed_mean`` persons per replication, ``wait_quantile_min`` the 90th percentile of the
+    wait to pass (queue and passage) with ``wait_quantile_ci_min`` the half-width of its 95%
+    confidence interval, ``wait_max_min`` the longest wait in any replication, ``last_out_min``
+    the latest passage in any replication.
+    """
+
+    exit_id: str
+    zone_id: ZoneId
+    passed_mean: float
+    wait_quantile_min: float
+    wait_quantile_ci_min: float
+    wait_max_min: float
+    last_out_min: float
+    passed_by_slot: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -527,6 +666,7 @@ class SimulationResult:
     attendees_simulated: int
     gates: tuple[GateSlotStats, ...]
     zones: tuple[ZoneSlotStats, ...]
+    exits: tuple[ExitStats, ...] = ()
 
     def gate(self, gate_id: str) -> GateSlotStats:
         return next(g for g in self.gates if g.gate_id == gate_id)
@@ -548,3 +688,5 @@ class TargetCheck:
     detail: str = ""
     # Half-width of the 95% confidence interval of value over the replications (0: none).
     value_ci: float = 0.0
+    # Whether the target also holds at the pessimistic end of that interval (None: no interval).
+    met_at_bound: bool | None = None

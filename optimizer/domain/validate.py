@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from optimizer.domain.types import EventPlan, PostKind, Wave, WaveShape
+from optimizer import risk as risk_mod
+from optimizer.domain.types import (
+    MAX_CONTINUOUS_BY_LEVEL,
+    EventPlan,
+    PostKind,
+    RiskTargets,
+    TargetOverrides,
+    Wave,
+    WaveShape,
+)
 from optimizer.errors import InvalidInput, Violation
 
 MAX_HORIZON_MIN = 7 * 24 * 60
@@ -82,6 +91,8 @@ def validate_plan(plan: EventPlan) -> list[Violation]:
     _check_posts(c, plan, zone_ids, type_ids, horizon)
     _check_crowd(c, plan, horizon)
     _check_risk(c, plan)
+    _check_overrides(c, plan)
+    _check_exits(c, plan, zone_ids)
     _check_pool(c, plan, type_ids, horizon)
     _check_labour(c, plan)
     _check_requirements(c, plan, type_ids, horizon)
@@ -293,6 +304,99 @@ def _check_risk(c: _Collector, plan: EventPlan) -> None:
         c.number(targets.patrol_density_factor, "risk.targets.patrol_density_factor", 0, 10)
 
 
+# Bounds of a target field set by a zone, gate or post: (low, high, high excluded).
+_OVERRIDE_BOUNDS: dict[str, tuple[float, float, bool]] = {
+    "wait_target_min": (0, 600, False),
+    "attendees_per_officer": (0, 1e6, False),
+    "density_warning": (0, 10, False),
+    "density_critical": (0, 10, False),
+    "reserve_share": (0, 1, False),
+    "incidents_per_10k_hours": (0, 1e4, False),
+    "incident_service_min": (0, 1440, False),
+    "response_busy_max": (0, 1, True),
+    "response_core_min": (0, 120, False),
+    "response_inner_min": (0, 120, False),
+    "response_outer_min": (0, 120, False),
+    "response_unit_officers": (0, 100, False),
+    "patrol_density_factor": (0, 10, False),
+}
+
+
+def _check_overrides(c: _Collector, plan: EventPlan) -> None:
+    """Targets of zones, gates and posts: in range, at the level they belong to, and consistent.
+
+    Plan-wide fields belong under risk.targets; wait fields to zones and gates (lanes are sized
+    per gate). With the overrides applied, every zone and post keeps its warning density below
+    its critical one.
+    """
+    base = risk_mod.assess(plan.risk).targets
+    owners: list[tuple[str, TargetOverrides, frozenset[str], RiskTargets | None]] = []
+    for i, zone in enumerate(plan.zones):
+        targets = risk_mod.zone_targets(plan, base, zone.id)
+        owners.append((f"zones[{i}].targets", zone.targets, frozenset(), targets))
+    not_gate = frozenset(_OVERRIDE_BOUNDS) - risk_mod.WAIT_FIELDS
+    for i, gate in enumerate(plan.gates):
+        owners.append((f"gates[{i}].targets", gate.targets, not_gate, None))
+    for i, post in enumerate(plan.posts):
+        targets = risk_mod.post_targets(plan, base, post)
+        owners.append((f"posts[{i}].targets", post.targets, risk_mod.WAIT_FIELDS, targets))
+    for path, overrides, misplaced, effective in owners:
+        for name in TargetOverrides.__dataclass_fields__:
+            value = getattr(overrides, name)
+            if value is None:
+                continue
+            where = f"{path}.{name}"
+            if name in risk_mod.PLAN_WIDE_FIELDS:
+                c.add(where, f"{value!r}: plan-wide, set it under risk.targets")
+            elif name in misplaced:
+                level = "zones or gates" if name in risk_mod.WAIT_FIELDS else "zones or posts"
+                c.add(where, f"{value!r}: set it on {level}")
+            elif name == "wait_quantile":
+                c.check(0 < value < 1, where, f"{value!r} is outside (0, 1)")
+            else:
+                low, high, open_high = _OVERRIDE_BOUNDS[name]
+                if open_high:
+                    c.check(low <= value < high, where, f"{value!r} is outside [{low:g}, {high:g})")
+                else:
+                    c.number(value, where, low, high)
+        touched = overrides.density_warning is not None or overrides.density_critical is not None
+        if effective is not None and touched:
+            name = "density_critical" if overrides.density_warning is None else "density_warning"
+            c.check(
+                effective.density_warning < effective.density_critical,
+                f"{path}.{name}",
+                f"warning {effective.density_warning:g} is not below critical"
+                f" {effective.density_critical:g} persons/m2 (with the inherited value)",
+            )
+
+
+def _check_exits(c: _Collector, plan: EventPlan, zone_ids: set[str]) -> None:
+    """Exits: unique ids, a known zone, a width and a flow in range; a positive egress target."""
+    c.unique_ids((e.id for e in plan.exits), "exits")
+    for i, exit_ in enumerate(plan.exits):
+        path = f"exits[{i}]"
+        c.check(exit_.zone_id in zone_ids, f"{path}.zone_id", f"unknown zone {exit_.zone_id!r}")
+        c.check(
+            0 < exit_.width_m <= 100, f"{path}.width_m", f"{exit_.width_m!r} is outside (0, 100]"
+        )
+        c.check(
+            0 < exit_.flow_per_m_min <= 200,
+            f"exits[{i}].flow_per_m_min",
+            f"{exit_.flow_per_m_min!r} is outside (0, 200]",
+        )
+    exit_ids = {e.id for e in plan.exits}
+    for i, post in enumerate(plan.posts):
+        if post.exit_id is not None:
+            c.check(
+                post.exit_id in exit_ids, f"posts[{i}].exit_id", f"unknown exit {post.exit_id!r}"
+            )
+    c.check(
+        0 < plan.egress_target_min <= 600,
+        "egress_target_min",
+        f"{plan.egress_target_min!r} is outside (0, 600]",
+    )
+
+
 def _check_pool(c: _Collector, plan: EventPlan, type_ids: set[str], horizon: int) -> None:
     pool = plan.pool
     c.unique_ids((t.id for t in pool.types), "pool.types")
@@ -405,6 +509,63 @@ def _check_labour(c: _Collector, plan: EventPlan) -> None:
             "labour.min_shift_min",
             f"{rules.min_shift_min} is longer than the {plan.grid.horizon_min}-minute horizon",
         )
+    _check_post_rules(c, plan)
+
+
+def _check_post_rules(c: _Collector, plan: EventPlan) -> None:
+    """Rotation, stint, rest and travel minutes; zones named; a stint that fits the rotation.
+
+    A slot next to the break or shift end stands for up to two slots' minutes in a stint, so the
+    rotation limit must hold two slots, and the minimum stint must end two slots before it (else
+    an officer could be due to stay and due to leave at once).
+    """
+    rules = plan.labour
+    slot = max(plan.grid.slot_min, 1)
+    c.number(rules.max_continuous_post_min, "labour.max_continuous_post_min", 0, 24 * 60)
+    if 0 < rules.max_continuous_post_min < 2 * slot:
+        c.add(
+            "labour.max_continuous_post_min",
+            f"{rules.max_continuous_post_min} is shorter than two {slot}-minute slots",
+        )
+    c.number(rules.min_stint_min, "labour.min_stint_min", 0, 24 * 60)
+    limit = rules.max_continuous_post_min or min(MAX_CONTINUOUS_BY_LEVEL.values())
+    if rules.min_stint_min > limit - 2 * slot:
+        c.add(
+            "labour.min_stint_min",
+            f"{rules.min_stint_min} does not end two {slot}-minute slots before the "
+            f"{limit}-minute rotation limit (max_continuous_post_min)",
+        )
+    c.number(rules.min_rest_min, "labour.min_rest_min", 0, 7 * 24 * 60)
+    c.number(rules.default_travel_min, "labour.default_travel_min", 0, 24 * 60)
+    zone_ids = {z.id for z in plan.zones}
+    pairs: set[frozenset[str]] = set()
+    for i, travel in enumerate(rules.travel):
+        path = f"labour.travel[{i}]"
+        ends = (("from_zone_id", travel.from_zone_id), ("to_zone_id", travel.to_zone_id))
+        for name, zone in ends:
+            c.check(zone in zone_ids, f"{path}.{name}", f"unknown zone {zone!r}")
+        c.check(
+            travel.from_zone_id != travel.to_zone_id,
+            f"{path}.to_zone_id",
+            f"zone {travel.to_zone_id!r} to itself: within a zone there is no travel",
+        )
+        pair = frozenset((travel.from_zone_id, travel.to_zone_id))
+        c.check(
+            pair not in pairs,
+            path,
+            f"{travel.from_zone_id!r} and {travel.to_zone_id!r} are listed twice "
+            "(travel is the same either way)",
+        )
+        pairs.add(pair)
+        c.number(travel.minutes, f"{path}.minutes", 0, 24 * 60)
+    for i, officer in enumerate(plan.pool.officers):
+        if officer.previous_duty_end_min is not None:
+            c.number(
+                officer.previous_duty_end_min,
+                f"pool.officers[{i}].previous_duty_end_min",
+                -MAX_WORK_MIN,
+                plan.grid.horizon_min,
+            )
 
 
 def _check_requirements(c: _Collector, plan: EventPlan, type_ids: set[str], horizon: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from optimizer.domain.types import GateId, PostKind, Requirement
 from optimizer.policies.registry import PolicyContext
+from optimizer.risk import gate_targets
 from optimizer.simulation import service_mean_s
 from optimizer.simulation.arrivals import arrival_curve
 from optimizer.simulation.sampling import gate_shares
@@ -38,11 +39,12 @@ def sipp_lanes(context: PolicyContext) -> dict[GateId, GateLanes]:
                 for slot in active_slots(plan, post):
                     active[slot] = True
         rates = [float(v) * float(share) / plan.grid.slot_min for v in per_slot]
+        own = gate_targets(plan, targets, gate)
         servers = sipp_staffing(
             rates,
             service_mean_s(gate) / 60.0,
-            targets.wait_target_min,
-            targets.wait_quantile,
+            own.wait_target_min,
+            own.wait_quantile,
             max_servers=gate.lanes,
         )
         staffed = any(active)

@@ -9,14 +9,18 @@ the reported shortfalls are missing); officers work only posts their type may fi
 starts on the start grid inside the horizon, has an allowed length, the break the labour rules
 give it and lies in its officer's availability and, for a named officer, within the working
 minutes left under the maximum; officer ids are unique; anonymous shifts fit the
-supply; stints lie inside their shift, off the break and apart; and, given a ``Roster``, its
-headcount and paid minutes add up.
+supply; stints lie inside their shift, off the break and apart; the post rules hold (rotation
+limit by post kind and risk level, minimum stint, travel between zones: see
+``_check_post_rules``); a named officer's shift starts the minimum rest after their previous
+duty; and, given a ``Roster``, its headcount and paid minutes add up.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from optimizer.domain.coverage import officers_by_post
 from optimizer.domain.types import (
@@ -29,8 +33,11 @@ from optimizer.domain.types import (
     Roster,
     Shift,
     SolveStatus,
+    Stint,
     TimeGrid,
+    ZoneId,
 )
+from optimizer.risk import assess
 
 
 def _window_end(end_min: Minutes, grid: TimeGrid) -> Minutes:
@@ -117,6 +124,74 @@ def _check_stints(
     return errors
 
 
+@dataclass(frozen=True)
+class _PostRules:
+    """The plan's rotation limit per post, minimum stint and travel, looked up from the plan."""
+
+    limits: dict[PostId, Minutes]
+    zones: dict[PostId, ZoneId]
+    min_stint: Minutes
+    labour: LabourRules
+
+    @staticmethod
+    def of(plan: EventPlan) -> _PostRules:
+        level = plan.risk.level if plan.risk.level is not None else assess(plan.risk).level
+        return _PostRules(
+            {p.id: plan.labour.max_continuous_for(p.kind, level) for p in plan.posts},
+            {p.id: p.zone_id for p in plan.posts},
+            plan.labour.min_stint_min,
+            plan.labour,
+        )
+
+    def travel(self, a: PostId, b: PostId) -> Minutes:
+        za, zb = self.zones.get(a), self.zones.get(b)
+        return 0 if za is None or zb is None else self.labour.travel_min(za, zb)
+
+
+def _check_post_rules(shift: Shift, rules: _PostRules) -> list[str]:
+    """Rotation limit, minimum stint and travel, from the stints alone.
+
+    A run is an officer's unbroken time at one post: stints at the same post that meet end to
+    start count as one; any time off posts (a relief, a walk, the break) ends it. A run may not
+    last longer than its post's limit, nor shorter than the minimum stint unless it ends at the
+    break or the shift end. Between two stints at posts in different zones, at least the travel
+    time passes (the break counts).
+    """
+    who = f"officer {shift.officer_id}"
+    errors = []
+    stints = sorted(shift.stints, key=lambda st: (st.start_min, st.end_min))
+    has_break = shift.break_end_min > shift.break_start_min
+    segment_ends = {shift.end_min, shift.break_start_min} if has_break else {shift.end_min}
+    runs: list[list[Stint]] = []
+    for stint in stints:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.post_id == stint.post_id and last.end_min == stint.start_min:
+            runs[-1].append(stint)
+        else:
+            runs.append([stint])
+    for run in runs:
+        post, start, end = run[0].post_id, run[0].start_min, run[-1].end_min
+        limit = rules.limits.get(post, 0)
+        if limit and end - start > limit:
+            errors.append(
+                f"{who}: at post {post} continuously from minute {start} to {end} "
+                f"({end - start} min), over the {limit}-minute rotation limit"
+            )
+        if end - start < rules.min_stint and end not in segment_ends:
+            errors.append(
+                f"{who}: at post {post} only from minute {start} to {end} "
+                f"({end - start} min), under the {rules.min_stint}-minute minimum stint"
+            )
+    for a, b in itertools.pairwise(stints):
+        need = rules.travel(a.post_id, b.post_id)
+        if a.post_id != b.post_id and b.start_min - a.end_min < need:
+            errors.append(
+                f"{who}: leaves post {a.post_id} at minute {a.end_min} and is at post "
+                f"{b.post_id} at minute {b.start_min}, but the walk takes {need} min"
+            )
+    return errors
+
+
 def _max_flow(capacity: dict[tuple[int, int], int], source: int, sink: int) -> int:
     """Edmonds-Karp on a small dict graph (the fit of anonymous shifts into supply windows)."""
     neighbours: dict[int, set[int]] = defaultdict(set)
@@ -167,6 +242,13 @@ def _check_pool(shifts: Sequence[Shift], plan: EventPlan) -> list[str]:
             errors.append(
                 f"shift {shift.officer_id}: outside availability "
                 f"[{officer.available_start_min}, {end})"
+            )
+        rested = officer.previous_duty_end_min
+        if rested is not None and shift.start_min < rested + plan.labour.min_rest_min:
+            errors.append(
+                f"shift {shift.officer_id}: starts at minute {shift.start_min}, "
+                f"{shift.start_min - rested} min after the previous duty ended; "
+                f"{plan.labour.min_rest_min} min of rest are due"
             )
         left = plan.labour.work_left(officer)
         if left is not None and shift.working_min > left:
@@ -283,6 +365,7 @@ def check_roster(
     )
     errors = []
     seen: set[str] = set()
+    rules = _PostRules.of(plan)
     for shift in shifts:
         if shift.officer_id in seen:
             errors.append(f"officer {shift.officer_id} has more than one shift")
@@ -291,6 +374,7 @@ def check_roster(
             errors.append(f"shift {shift.officer_id}: unknown officer type {shift.officer_type}")
         errors.extend(_check_shift_rules(shift, plan))
         errors.extend(_check_stints(shift, post_types, plan))
+        errors.extend(_check_post_rules(shift, rules))
     errors.extend(_check_pool(shifts, plan))
     errors.extend(_check_cover(plan, requirements, shifts, full))
     if full is not None:

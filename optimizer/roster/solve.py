@@ -31,15 +31,22 @@ from optimizer.domain.types import (
     Supply,
     TypeHeadcount,
 )
-from optimizer.roster.assign import assign_posts, name_duties, post_shortfalls, shortfalls
-from optimizer.roster.model import CoverModel, build_cover_model
+from optimizer.roster.assign import (
+    Assignment,
+    assign_posts,
+    name_duties,
+    post_shortfalls,
+    shortfalls,
+)
+from optimizer.roster.model import CoverInput, CoverModel, build_cover_model
 from optimizer.roster.problem import RosterProblem, build_problem
+from optimizer.roster.rules import PostRules, post_rules
 from optimizer.roster.solver import ProgressHandler, StagedSolution, solve_stages
 from optimizer.roster.templates import OfficerGroup
 
 # POST_CHANGES has no stage: the post assignment, which runs after the shift model, keeps moves
 # as few as it can slot by slot, wherever the term is listed.
-_OBJECTIVE_NAMES = {
+OBJECTIVE_NAMES = {
     ObjectiveTerm.HEADCOUNT: "headcount",
     ObjectiveTerm.OFFICER_HOURS: "officer_hours",
     ObjectiveTerm.OVER_COVER: "over_cover",
@@ -55,6 +62,10 @@ SUBSTITUTION_BUDGET = 0.15
 # When the pool is short, this share of the time limit is kept for the second question: the
 # smallest pool that covers everything (the least-shortfall roster gets the rest).
 POOL_NEED_SHARE = 0.25
+# Most times the shift model is solved again for what the post rules left uncovered, and most
+# rounds of relief officers added after that (see ``RosterSolver._relieve``).
+RULE_ROUNDS = 3
+RELIEF_ROUNDS = 10
 
 
 class RosterSolver:
@@ -100,9 +111,7 @@ class RosterSolver:
         if not problem.has_demand:
             return self._roster(problem, SolveStatus.OPTIMAL, (), ())
         objectives = [
-            _OBJECTIVE_NAMES[o]
-            for o in dict.fromkeys(self._plan.objective)
-            if o in _OBJECTIVE_NAMES
+            OBJECTIVE_NAMES[o] for o in dict.fromkeys(self._plan.objective) if o in OBJECTIVE_NAMES
         ]
         objectives = [*(objectives or ["headcount", "officer_hours"]), SUBSTITUTION]
         if self._plan.substitutes_in_reserve and "headcount" in objectives:
@@ -129,13 +138,160 @@ class RosterSolver:
             # No best-effort roster in time: with no shifts, the whole requirement is missing.
             nobody = {r.post_id: (0,) * grid.n_slots for r in self._requirements}
             return self._short_roster(problem, (), nobody, started)
+        rules = post_rules(self._plan, self._requirements)
         duties = name_duties(problem.templates, problem.cover.columns, staged.x)
-        assignment = assign_posts(duties, self._requirements, problem.covers, grid, problem.weights)
+        assignment = assign_posts(
+            duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
+        )
         if shortfall_mode:
             return self._short_roster(problem, assignment.shifts, assignment.staffed, started)
         status = SolveStatus.OPTIMAL if staged.stages[0].proven else SolveStatus.FEASIBLE
+        first_headcount = len(assignment.shifts)
+        counts, assignment, resolves = self._resolve_for_rules(
+            problem, objectives, rules, list(staged.x), assignment, started
+        )
+        assignment = self._relieve(problem, rules, counts, assignment)
         missing = shortfalls(self._requirements, assignment.staffed, grid)
-        return self._roster(problem, status, assignment.shifts, missing)
+        by_post = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
+        if by_post:
+            # The pool cannot staff every post under the post rules: a short roster, said so.
+            status = SolveStatus.INFEASIBLE
+        elif resolves or len(assignment.shifts) > first_headcount:
+            # The first model's bound holds for every roster the rules allow (they only remove
+            # rosters), so it stays the bound; optimal only when the headcount meets it.
+            status = SolveStatus.FEASIBLE
+        roster = self._roster(problem, status, assignment.shifts, missing)
+        if status is SolveStatus.FEASIBLE and roster.headcount <= roster.lower_bound:
+            status = SolveStatus.OPTIMAL
+        return replace(
+            roster,
+            status=status,
+            rules_added_officers=roster.headcount - first_headcount,
+            rules_resolves=resolves,
+            travel_officer_min=assignment.travel_min,
+            rotations=assignment.rotations,
+            post_shortfalls=by_post,
+            weighted_shortfall=sum(
+                f.officers * f.weight * ((f.end_min - f.start_min) // grid.slot_min)
+                for f in by_post
+            ),
+        )
+
+    def _resolve_for_rules(
+        self,
+        problem: RosterProblem,
+        objectives: Sequence[str],
+        rules: PostRules,
+        counts: list[int],
+        assignment: Assignment,
+        started: float,
+    ) -> tuple[list[int], Assignment, int]:
+        """Add what the post rules left uncovered to the demand and solve again, a few rounds.
+
+        The shift model counts officers per type and slot, not who stands where, so rotation,
+        minimum stints and walks can leave a post short in a slot the model covered. Each round
+        adds those officer-slots (cumulatively) to the demand of the post's type and weight and
+        solves the shift model again with the time left, until a roster covers everything, a
+        model has no roster (the pool is too small for the added demand) or no time is left.
+        Returns the column counts, their assignment and the number of re-solves.
+        """
+        grid = self._plan.grid
+        index = {t: b for b, t in enumerate(problem.type_ids)}
+        weight_of = dict(zip((r.post_id for r in self._requirements), problem.weights, strict=True))
+        extra: dict[tuple[int, int], list[int]] = {}  # (type, weight) -> officers per slot
+        resolves = 0
+        for _ in range(RULE_ROUNDS):
+            gaps = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
+            if not gaps or self._stop_event.is_set():
+                break
+            if self._options.time_limit_s - (time.perf_counter() - started) <= 0:
+                break
+            for f in gaps:
+                row = extra.setdefault(
+                    (index[f.officer_type], weight_of[f.post_id]), [0] * grid.n_slots
+                )
+                for s in grid.slots_in(f.start_min, f.end_min):
+                    row[s] += f.officers
+            cover_input = _with_extra_demand(problem.cover, extra)
+            # Substitution only breaks ties; re-solves skip it to leave time for more rounds.
+            staged = self._run(
+                build_cover_model(cover_input),
+                [o for o in objectives if o != SUBSTITUTION],
+                started,
+            )
+            if staged.x is None or staged.infeasible:
+                break
+            resolves += 1
+            counts = list(staged.x)
+            duties = name_duties(problem.templates, problem.cover.columns, counts)
+            assignment = assign_posts(
+                duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
+            )
+        return counts, assignment, resolves
+
+    def _relieve(
+        self, problem: RosterProblem, rules: PostRules, counts: list[int], assignment: Assignment
+    ) -> Assignment:
+        """Add relief officers where the post rules still leave posts short, a few rounds.
+
+        When re-solving did not close every gap (no time left, or the model keeps placing its
+        officers where the rules then strand them), officers from the pool's spare capacity are
+        added on the shifts that cover the most still-missing officer-slots of the short post
+        type (own type first, then substitutes; shortest shift on ties), and posts are assigned
+        again. Stops when everything is covered or the pool has nobody left who would help.
+        """
+        grid = self._plan.grid
+        templates = problem.templates
+        columns = problem.cover.columns
+        index = {t: b for b, t in enumerate(problem.type_ids)}
+        for _ in range(RELIEF_ROUNDS):
+            gaps = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
+            if not gaps:
+                break
+            missing: dict[int, list[int]] = {}
+            for f in gaps:
+                row = missing.setdefault(index[f.officer_type], [0] * grid.n_slots)
+                for s in grid.slots_in(f.start_min, f.end_min):
+                    row[s] += f.officers
+            used = [0] * len(templates.groups)
+            for c, n in zip(columns, counts, strict=True):
+                used[c.group] += n
+            added = False
+            for b, row in sorted(missing.items()):
+                while any(row):
+                    best: tuple[tuple[int, int, int], int] | None = None
+                    for k, c in enumerate(columns):
+                        if used[c.group] >= templates.groups[c.group].count:
+                            continue
+                        if b not in problem.cover.covers[c.officer_type]:
+                            continue
+                        gain = sum(1 for s in c.slots if row[s] > 0)
+                        if gain == 0:
+                            continue
+                        key = (-gain, int(c.officer_type != b), len(c.slots))
+                        if best is None or key < best[0]:
+                            best = (key, k)
+                    if best is None:
+                        break
+                    k = best[1]
+                    group = columns[k].group
+                    # As many of this shift as every short slot it covers still misses.
+                    n = min(
+                        templates.groups[group].count - used[group],
+                        min(row[s] for s in columns[k].slots if row[s] > 0),
+                    )
+                    counts[k] += n
+                    used[group] += n
+                    added = True
+                    for s in columns[k].slots:
+                        row[s] = max(0, row[s] - n)
+            if not added:
+                break
+            duties = name_duties(templates, columns, counts)
+            assignment = assign_posts(
+                duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
+            )
+        return assignment
 
     def _short_roster(
         self,
@@ -286,6 +442,24 @@ class RosterSolver:
             by_type=by_type,
             shortfalls=missing,
         )
+
+
+def _with_extra_demand(
+    cover: CoverInput, extra: Mapping[tuple[int, int], Sequence[int]]
+) -> CoverInput:
+    """``cover`` with ``extra[(type, weight)]`` officers per slot added to the demand and tiers."""
+    demand = [list(row) for row in cover.demand]
+    tiers = [dict(by_type) for by_type in cover.tiers] if cover.tiers else []
+    for (b, weight), row in extra.items():
+        demand[b] = [d + n for d, n in zip(demand[b], row, strict=True)]
+        if tiers:
+            old = tiers[b].get(weight, (0,) * cover.n_slots)
+            tiers[b][weight] = tuple(d + n for d, n in zip(old, row, strict=True))
+    return replace(
+        cover,
+        demand=tuple(tuple(row) for row in demand),
+        tiers=tuple(tuple(sorted(by_type.items(), reverse=True)) for by_type in tiers),
+    )
 
 
 def _group_key(group: OfficerGroup) -> tuple[object, ...]:

@@ -186,7 +186,8 @@ def officer_groups(
 
     Named officers come first within a group and are sorted by id, so ids are handed out in a
     fixed order. Their work left comes from ``labour`` (maximum working minutes less what each
-    has worked); without ``labour`` nobody is capped. Empty windows and zero counts are dropped.
+    has worked), and their window starts no earlier than the minimum rest after their previous
+    duty; without ``labour`` nobody is capped. Empty windows and zero counts are dropped.
     """
     # -1 stands for "no cap" in the keys, so they sort.
     anonymous: dict[tuple[OfficerTypeId, Minutes, Minutes, Minutes], int] = defaultdict(int)
@@ -201,9 +202,12 @@ def officer_groups(
         anonymous[key] += max(0, supply.count)
     for officer in pool.officers:
         left = labour.work_left(officer) if labour is not None else None
+        start = max(0, officer.available_start_min)
+        if labour is not None and officer.previous_duty_end_min is not None:
+            start = max(start, officer.previous_duty_end_min + labour.min_rest_min)
         key = (
             officer.officer_type,
-            max(0, officer.available_start_min),
+            start,
             window_end(officer.available_end_min, grid),
             -1 if left is None else left,
         )

@@ -6,6 +6,7 @@ field it cannot convert, then runs the domain validation, so a caller gets all v
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -88,6 +89,7 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
             name=z.name or z.id,
             ring=r.required_enum(z.ring, plan_pb2.Ring, d.Ring, f"zones[{i}].ring", d.Ring.CORE),
             area_m2=z.area_m2,
+            targets=_overrides_from_pb(z.targets),
         )
         for i, z in enumerate(msg.zones)
     )
@@ -110,6 +112,7 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
             spill_queue=g.spill_queue,
             spill_to=d.GateId(g.spill_to_gate_id) if g.spill_to_gate_id else None,
             spill_walk_min=g.spill_walk_min,
+            targets=_overrides_from_pb(g.targets),
         )
         for i, g in enumerate(msg.gates)
     )
@@ -129,6 +132,8 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
             covers_zone_ids=tuple(d.ZoneId(z) for z in p.covers_zone_ids),
             reach_m=p.reach_m,
             officers_per_unit=p.officers_per_unit,
+            targets=_overrides_from_pb(p.targets),
+            exit_id=p.exit_id or None,
         )
         for i, p in enumerate(msg.posts)
     )
@@ -163,6 +168,9 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
                 available_end_min=_end_or_horizon(o.available_end_min, horizon),
                 worked_min=o.worked_min,
                 max_work_min=o.max_work_min,
+                previous_duty_end_min=(
+                    o.previous_duty_end_min if o.HasField("previous_duty_end_min") else None
+                ),
             )
             for o in msg.pool.officers
         ),
@@ -194,8 +202,28 @@ def plan_from_pb(msg: plan_pb2.EventPlan) -> d.EventPlan:
         requirements=requirements_from_pb(msg.requirements),
         substitutes_in_reserve=msg.objective.substitutes_in_reserve,
         course=course_from_pb(msg.course) if msg.HasField("course") else None,
+        exits=tuple(
+            d.Exit(
+                id=e.id,
+                zone_id=d.ZoneId(e.zone_id),
+                width_m=e.width_m,
+                flow_per_m_min=e.flow_per_m_min or risk_mod.EXIT_FLOW_PER_M_MIN[level],
+            )
+            for e in msg.exits
+        ),
+        egress_target_min=(
+            msg.egress_target_min
+            if msg.HasField("egress_target_min")
+            else risk_mod.EGRESS_TARGET_MIN
+        ),
     )
     violations = r.violations + validate_plan(plan)
+    if msg.HasField("replan"):
+        # The standing re-plan rules stay in the message (their window is placed on the clock
+        # only when a re-plan runs), but a plan file with bad rules is refused now.
+        from optimizer.rpc.replan_convert import check_rules_pb
+
+        violations += check_rules_pb(msg.replan)
     if violations:
         raise InvalidInput(violations)
     return plan
@@ -283,6 +311,16 @@ def _targets_from_pb(msg: plan_pb2.RiskTargets) -> d.RiskTargets:
     )
 
 
+def _overrides_from_pb(msg: plan_pb2.RiskTargets) -> d.TargetOverrides:
+    """The fields ``msg`` sets (presence, not value: 0 is an override too)."""
+    return d.TargetOverrides(
+        **{
+            f.name: getattr(msg, f.name) if msg.HasField(f.name) else None
+            for f in dataclasses.fields(d.TargetOverrides)
+        }
+    )
+
+
 def _labour_from_pb(msg: plan_pb2.LabourRules, slot_min: int) -> d.LabourRules:
     defaults = d.LabourRules()
     return d.LabourRules(
@@ -295,6 +333,14 @@ def _labour_from_pb(msg: plan_pb2.LabourRules, slot_min: int) -> d.LabourRules:
         break_window_start_min=msg.break_window_start_min or defaults.break_window_start_min,
         break_window_end_min=msg.break_window_end_min or defaults.break_window_end_min,
         max_work_min=msg.max_work_min,
+        max_continuous_post_min=msg.max_continuous_post_min,
+        min_stint_min=msg.min_stint_min,
+        min_rest_min=msg.min_rest_min or defaults.min_rest_min,
+        default_travel_min=msg.default_travel_min,
+        travel=tuple(
+            d.ZoneTravel(d.ZoneId(t.from_zone_id), d.ZoneId(t.to_zone_id), t.minutes)
+            for t in msg.travel
+        ),
     )
 
 
@@ -447,6 +493,10 @@ def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
             for n in roster.pool_needed
         ],
         pool_needed_proven=roster.pool_proven,
+        rules_added_officers=roster.rules_added_officers,
+        rules_resolves=roster.rules_resolves,
+        travel_officer_min=roster.travel_officer_min,
+        rotations=roster.rotations,
     )
 
 
@@ -478,7 +528,24 @@ def simulation_to_pb(sim: d.SimulationResult, grid: d.TimeGrid) -> result_pb2.Si
                 occupancy_mean=zone.occupancy_mean[slot],
                 occupancy_max=zone.occupancy_max[slot],
                 density_max=zone.density_max[slot],
+                occupancy_mean_ci=zone.occupancy_mean_ci[slot] if zone.occupancy_mean_ci else 0.0,
+                occupancy_peak_mean=(
+                    zone.occupancy_peak_mean[slot] if zone.occupancy_peak_mean else 0.0
+                ),
+                occupancy_peak_ci=zone.occupancy_peak_ci[slot] if zone.occupancy_peak_ci else 0.0,
+                density_peak_ci=zone.density_peak_ci[slot] if zone.density_peak_ci else 0.0,
             )
+    for exit_ in sim.exits:
+        msg.exits.add(
+            exit_id=exit_.exit_id,
+            zone_id=exit_.zone_id,
+            passed_mean=exit_.passed_mean,
+            wait_quantile_min=exit_.wait_quantile_min,
+            wait_quantile_ci_min=exit_.wait_quantile_ci_min,
+            wait_max_min=exit_.wait_max_min,
+            last_out_min=exit_.last_out_min,
+            passed_by_slot=exit_.passed_by_slot,
+        )
     return msg
 
 
@@ -492,6 +559,7 @@ def check_to_pb(check: d.TargetCheck) -> result_pb2.TargetCheck:
         replications_met=check.replications_met,
         detail=check.detail,
         value_ci=check.value_ci,
+        met_at_bound=check.met_at_bound,
     )
 
 

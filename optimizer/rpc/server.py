@@ -24,6 +24,7 @@ from optimizer.rpc.decoding import DecodeGuardInterceptor
 from optimizer.rpc.limits import Limits
 from optimizer.rpc.servicer import OptimizerServicer
 from optimizer.rpc.v1 import service_pb2, service_pb2_grpc
+from optimizer.store import PlanStore
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,8 @@ class ServerConfig:
     # With tokens: let reflection through without one (health checking always is).
     open_reflection: bool = False
     keepalive: Keepalive = field(default_factory=Keepalive)
+    # The plan store file (created if absent) for Replan and the store calls; None: no store.
+    store_path: str | None = None
 
     @property
     def max_workers(self) -> int:
@@ -113,6 +116,8 @@ class RunningServer:
     health: health.HealthServicer
     servicer: OptimizerServicer
     port: int
+    # The store the server opened from ``ServerConfig.store_path``, closed once drained.
+    store: PlanStore | None = None
 
     def drain(self, grace_s: float) -> None:
         """Report NOT_SERVING, refuse new calls and give running ones ``grace_s`` to finish.
@@ -124,10 +129,17 @@ class RunningServer:
         stopped = self.server.stop(grace_s)
         self.servicer.jobs.shutdown(grace_s)
         stopped.wait()
+        if self.store is not None:
+            self.store.close()
 
 
 def start_server(config: ServerConfig, servicer: OptimizerServicer | None = None) -> RunningServer:
-    """Start serving ``config.address``; ``servicer`` defaults to one built from the limits."""
+    """Start serving ``config.address``; ``servicer`` defaults to one built from the limits
+    and, with ``config.store_path``, the plan store (opened, and upgraded if older, first: a
+    store that cannot be opened stops the start with StoreError)."""
+    store = None
+    if servicer is None and config.store_path is not None:
+        store = PlanStore(config.store_path)
     # Authentication first: an unauthenticated caller learns nothing, not even decode errors.
     interceptors: list[grpc.ServerInterceptor] = []
     if config.tokens is not None:
@@ -145,7 +157,8 @@ def start_server(config: ServerConfig, servicer: OptimizerServicer | None = None
             *config.keepalive.options(),
         ],
     )
-    servicer = servicer if servicer is not None else OptimizerServicer(config.limits)
+    if servicer is None:
+        servicer = OptimizerServicer(config.limits, store=store)
     service_pb2_grpc.add_OptimizerServiceServicer_to_server(  # type: ignore[no-untyped-call]
         servicer, server
     )
@@ -169,7 +182,7 @@ def start_server(config: ServerConfig, servicer: OptimizerServicer | None = None
     server.start()
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, servicer, port)
+    return RunningServer(server, health_servicer, servicer, port, store)
 
 
 @contextlib.contextmanager
@@ -192,18 +205,20 @@ def serve(config: ServerConfig) -> None:
     host = config.address.rsplit(":", 1)[0]
     scheme = "TLS" if config.tls is not None else "plaintext"
     auth = "bearer tokens" if config.tokens is not None else "no authentication"
+    store = f"plan store {config.store_path}" if config.store_path else "no plan store"
     log.info(
-        "serving %s on %s:%d (%s, %s, %d solve slots)",
+        "serving %s on %s:%d (%s, %s, %d solve slots, %s)",
         SERVICE_NAME,
         host,
         running.port,
         scheme,
         auth,
         config.limits.max_solves,
+        store,
     )
     print(
-        f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} ({scheme}, {auth}; "
-        "Ctrl-C to stop)",
+        f"optimizer: serving {SERVICE_NAME} on {host}:{running.port} ({scheme}, {auth}, "
+        f"{store}; Ctrl-C to stop)",
         flush=True,
     )
     stop.wait()

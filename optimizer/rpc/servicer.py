@@ -15,20 +15,32 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import grpc
 
 from optimizer import pipeline
 from optimizer.domain.types import EventPlan, RunOptions
+from optimizer.errors import InvalidInput, Violation
 from optimizer.risk import assess
-from optimizer.rpc import convert
+from optimizer.rpc import convert, store_ops, store_replan
 from optimizer.rpc.auth import caller_identity
 from optimizer.rpc.errors import Busy, mapped_errors
 from optimizer.rpc.jobs import JobSnapshot, JobStore
 from optimizer.rpc.limits import Limits, SolveSlots, check_problem_size, officers_available
-from optimizer.rpc.v1 import result_pb2, service_pb2, service_pb2_grpc
+from optimizer.rpc.store_service import (
+    ROSTER_ID_KEY,
+    abort_for,
+    event_to_pb,
+    put_plan_response,
+    require_store,
+    roster_id_from,
+    store_errors,
+    stored_roster_to_pb,
+)
+from optimizer.rpc.v1 import replan_pb2, result_pb2, service_pb2, service_pb2_grpc
+from optimizer.store import PlanStore, PlanVersion, StoreError, check_event_id
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +91,19 @@ class _Failed:
     error: Exception
 
 
+@dataclass(frozen=True)
+class _ToStore:
+    """Where a plan call's result is recorded: the event and its plan version, stored first."""
+
+    store: PlanStore
+    version: PlanVersion
+    created: bool
+    publish: bool
+
+
 class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
-    """``Plan``, ``PlanStream``, ``Simulate``, ``Validate`` within ``limits``.
+    """``Plan``, ``PlanStream``, ``Simulate``, ``Validate`` within ``limits``; with a plan
+    store, ``Replan`` and the store calls, and plan calls naming an event are recorded.
 
     Parameters
     ----------
@@ -88,6 +111,8 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         Concurrent solves and problem size.
     plan_function
         The flow ``Plan`` and ``PlanStream`` run (``pipeline.plan``; tests substitute).
+    store
+        The plan store the store calls use; None answers them FAILED_PRECONDITION.
     """
 
     def __init__(
@@ -95,11 +120,13 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         limits: Limits | None = None,
         plan_function: PlanFunction = pipeline.plan,
         jobs: JobStore | None = None,
+        store: PlanStore | None = None,
     ) -> None:
         self._limits = limits if limits is not None else Limits()
         self._slots = SolveSlots(self._limits.max_solves)
         self._plan_function = plan_function
         self.jobs = jobs if jobs is not None else JobStore()
+        self.store = store
 
     @property
     def active_solves(self) -> int:
@@ -112,6 +139,49 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         check_problem_size(plan, self._limits)
         return plan, options
 
+    def _to_store(
+        self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
+    ) -> _ToStore | None:
+        """With ``event_id``: the plan stored as the event's next version, before any solving,
+        so a bad event id or a server without a store fails at once."""
+        if not request.event_id:
+            if request.publish:
+                raise InvalidInput([Violation("publish", "needs event_id")])
+            return None
+        store = require_store(self.store, context)
+        check_event_id(request.event_id)
+        try:
+            version, created = store_ops.put_plan(store, request.event_id, request.plan)
+        except StoreError as exc:
+            abort_for(exc, context)
+        return _ToStore(store, version, created, request.publish)
+
+    def _record(
+        self,
+        target: _ToStore | None,
+        outcome: pipeline.PlanOutcome,
+        context: grpc.ServicerContext | None,
+    ) -> None:
+        """Store the outcome as a roster of the plan version; its id goes in the trailers."""
+        if target is None:
+            return
+        recorded = store_ops.record_plan(
+            target.store,
+            target.version.event_id,
+            target.version,
+            target.created,
+            outcome,
+            target.publish,
+        )
+        log.info(
+            "stored roster %d of event %s (plan version %d)",
+            recorded.roster.roster_id,
+            target.version.event_id,
+            target.version.version,
+        )
+        if context is not None:
+            context.set_trailing_metadata(((ROSTER_ID_KEY, str(recorded.roster.roster_id)),))
+
     def _acquire(self) -> None:
         """Take a solve slot or raise ``Busy`` (RESOURCE_EXHAUSTED with a retry hint)."""
         if not self._slots.try_acquire():
@@ -123,6 +193,7 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
     ) -> result_pb2.PlanResult:
         plan, options = self._plan_inputs(request)
+        target = self._to_store(request, context)
         self._acquire()
         try:
             outcome = self._plan_function(
@@ -130,6 +201,10 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
             )
         finally:
             self._slots.release()
+        try:
+            self._record(target, outcome, context)
+        except StoreError as exc:
+            abort_for(exc, context)
         return convert.plan_result_to_pb(outcome)
 
     @mapped_errors
@@ -137,6 +212,7 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
     ) -> Iterator[service_pb2.PlanEvent]:
         plan, options = self._plan_inputs(request)
+        target = self._to_store(request, context)
         stop = _stop_when_done(context)
         deadline = call_deadline(context)
         started = time.monotonic()
@@ -173,6 +249,10 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
                 progress = convert.progress_to_pb(item, time.monotonic() - started)
                 yield service_pb2.PlanEvent(progress=progress)
             elif isinstance(item, _Finished):
+                try:
+                    self._record(target, item.outcome, context)
+                except StoreError as exc:
+                    abort_for(exc, context)
                 yield service_pb2.PlanEvent(result=convert.plan_result_to_pb(item.outcome))
                 return
             else:
@@ -183,6 +263,7 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         self, request: service_pb2.PlanRequest, context: grpc.ServicerContext
     ) -> service_pb2.Job:
         plan, options = self._plan_inputs(request)
+        target = self._to_store(request, context)
         self._acquire()
 
         def work(
@@ -190,6 +271,8 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
         ) -> result_pb2.PlanResult:
             # No deadline: a job is not bound to the call that submitted it.
             outcome = self._plan_function(plan, options, on_progress, stop, None)
+            # The job's caller is gone: the roster id is in the store (GetRoster, ListEvents).
+            self._record(target, outcome, None)
             return convert.plan_result_to_pb(outcome)
 
         try:
@@ -282,3 +365,139 @@ class OptimizerServicer(service_pb2_grpc.OptimizerServiceServicer):
             posts=len(plan.posts),
             officers_available=officers_available(plan),
         )
+
+    # ---- the plan store --------------------------------------------------------------------
+
+    @mapped_errors
+    @store_errors
+    def ListEvents(  # noqa: N802
+        self, request: service_pb2.ListEventsRequest, context: grpc.ServicerContext
+    ) -> service_pb2.ListEventsResponse:
+        store = require_store(self.store, context)
+        return service_pb2.ListEventsResponse(events=[event_to_pb(e) for e in store.events()])
+
+    @mapped_errors
+    @store_errors
+    def GetRoster(  # noqa: N802
+        self, request: service_pb2.GetRosterRequest, context: grpc.ServicerContext
+    ) -> service_pb2.StoredRoster:
+        store = require_store(self.store, context)
+        which = request.WhichOneof("roster")
+        if which == "roster_id":
+            roster = store.roster(roster_id_from(request.roster_id))
+        elif which == "event_id":
+            roster = store.published(check_event_id(request.event_id))
+        else:
+            raise InvalidInput([Violation("roster", "set roster_id or event_id")])
+        return stored_roster_to_pb(roster)
+
+    @mapped_errors
+    @store_errors
+    def PublishRoster(  # noqa: N802
+        self, request: service_pb2.PublishRosterRequest, context: grpc.ServicerContext
+    ) -> service_pb2.StoredRoster:
+        store = require_store(self.store, context)
+        publication = store.publish(roster_id_from(request.roster_id))
+        log.info("published roster %d of event %s", publication.roster_id, publication.event_id)
+        # The record without its result: the caller has it, or can GetRoster it.
+        return stored_roster_to_pb(replace(store.roster(publication.roster_id), result_json=""))
+
+    @mapped_errors
+    @store_errors
+    def PutPlan(  # noqa: N802
+        self, request: service_pb2.PutPlanRequest, context: grpc.ServicerContext
+    ) -> service_pb2.PutPlanResponse:
+        store = require_store(self.store, context)
+        check_event_id(request.event_id)
+        check_problem_size(convert.plan_from_pb(request.plan), self._limits)
+        version, created = store_ops.put_plan(store, request.event_id, request.plan)
+        return put_plan_response(version, created)
+
+    @mapped_errors
+    @store_errors
+    def Replan(  # noqa: N802
+        self, request: service_pb2.ReplanRequest, context: grpc.ServicerContext
+    ) -> service_pb2.ReplanResponse:
+        options = convert.options_from_pb(request.options) if request.HasField("options") else None
+        rules = request.rules if request.HasField("rules") else None
+        if not request.event_id:
+            return self._replan_given(request, options, rules, context)
+        if request.HasField("published"):
+            raise InvalidInput(
+                [Violation("published", "leave out with event_id: the store's is re-planned")]
+            )
+        store = require_store(self.store, context)
+        event_id = check_event_id(request.event_id)
+        if request.HasField("plan"):
+            check_problem_size(convert.plan_from_pb(request.plan), self._limits)
+            store_ops.put_plan(store, event_id, request.plan)
+        latest = store_ops.plan_message(store.latest_plan(event_id))
+        check_problem_size(convert.plan_from_pb(latest), self._limits)
+        self._acquire()
+        try:
+            done = store_replan.replan_stored(
+                store,
+                event_id,
+                rules=rules,
+                options=options,
+                now=request.now,
+                publish=request.publish,
+                stop_event=_stop_when_done(context),
+                deadline=call_deadline(context),
+            )
+        finally:
+            self._slots.release()
+        log.info(
+            "re-planned event %s plan version %d against roster %d: roster %d, %d changes%s",
+            event_id,
+            done.plan.version,
+            done.base.roster_id,
+            done.roster.roster_id,
+            done.outcome.diff.total,
+            ", published" if done.roster.published else "",
+        )
+        return service_pb2.ReplanResponse(
+            replan=done.result,
+            event_id=event_id,
+            plan_version=done.plan.version,
+            roster_id=done.roster.roster_id,
+            base_roster_id=done.base.roster_id,
+            published=done.roster.published,
+        )
+
+    def _replan_given(
+        self,
+        request: service_pb2.ReplanRequest,
+        options: RunOptions | None,
+        rules: replan_pb2.ReplanRules | None,
+        context: grpc.ServicerContext,
+    ) -> service_pb2.ReplanResponse:
+        """A re-plan of an explicit plan against an explicit published result; nothing stored."""
+        missing = [
+            Violation(name, "required without event_id")
+            for name in ("plan", "published")
+            if not request.HasField(name)
+        ]
+        if request.publish:
+            missing.append(Violation("publish", "needs event_id: nothing is stored without it"))
+        if missing:
+            raise InvalidInput(missing)
+        plan = convert.plan_from_pb(request.plan)
+        check_problem_size(plan, self._limits)
+        if options is None:
+            options = convert.options_from_pb(request.published.options)
+        self._acquire()
+        try:
+            _, result = store_replan.replan_messages(
+                plan,
+                request.plan,
+                request.published,
+                rules,
+                options,
+                store_replan.parse_now(request.now, plan.grid),
+                stop_event=_stop_when_done(context),
+                deadline=call_deadline(context),
+            )
+        finally:
+            self._slots.release()
+        return service_pb2.ReplanResponse(replan=result)

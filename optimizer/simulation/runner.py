@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 
 import numpy as np
@@ -52,6 +52,8 @@ class SimulationRun:
     wait_quantile_by_rep: Mapping[GateId, FloatArray]
     occupancy_max_by_rep: Mapping[ZoneId, FloatArray]
     gate_runs: Mapping[GateId, tuple[GateRun, ...]]
+    # Longest wait at the exits of each zone with exits, per replication (shape (replications,)).
+    exit_wait_max_by_rep: Mapping[ZoneId, FloatArray] = field(default_factory=dict)
 
 
 def simulate(
@@ -241,6 +243,7 @@ class Simulator:
             attendees_simulated=sum(r.arrival_min.size for rs in runs.values() for r in rs),
             gates=summary.gates,
             zones=summary.zones,
+            exits=summary.exits,
         )
         return SimulationRun(
             result=result,
@@ -248,6 +251,7 @@ class Simulator:
             wait_quantile_by_rep=summary.wait_quantile_by_rep,
             occupancy_max_by_rep=summary.occupancy_max_by_rep,
             gate_runs=runs,
+            exit_wait_max_by_rep=summary.exit_wait_max_by_rep,
         )
 
     def _run_missing(

@@ -104,6 +104,23 @@ _T975 = (
 )  # fmt: skip
 
 
+# One-sided 95% Student t quantiles by degrees of freedom 1-30 (published tables).
+_T95 = (
+    6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812,
+    1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725,
+    1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697,
+)  # fmt: skip
+
+
+def t_quantile(level: float, dof: int) -> float:
+    """Student t quantile at ``level`` 0.95 or 0.975 with ``dof`` >= 1 degrees of freedom; the
+    normal quantile beyond 30."""
+    table, normal = {0.95: (_T95, 1.645), 0.975: (_T975, 1.960)}[level]
+    if dof < 1:
+        raise ValueError(f"degrees of freedom must be at least 1, got {dof}")
+    return table[dof - 1] if dof <= len(table) else normal
+
+
 def ci_half_width(by_rep: FloatArray) -> FloatArray:
     """Half-width of the 95% confidence interval of each column's mean over the replications.
 

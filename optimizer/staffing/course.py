@@ -24,6 +24,7 @@ from optimizer.domain.types import (
     Requirement,
     RiskTargets,
 )
+from optimizer.risk import post_targets
 from optimizer.simulation.course import Closure, plan_closures, segment_active_slots
 from optimizer.staffing.labels import clock, people
 from optimizer.staffing.posts import INACTIVE, active_slots, ceil_count, minimum_requirement
@@ -60,7 +61,7 @@ def course_requirements(
     plan
         The event; without a course the requirements come back unchanged.
     targets
-        The risk level's targets (patrol ratio and reserve).
+        The plan level's targets (each post's own apply: ``risk.post_targets``).
     requirements
         One per post, in plan order, from the rules of their kinds.
     replications, seed
@@ -98,7 +99,11 @@ def course_requirements(
 def _spectator_patrol(
     plan: EventPlan, post: Post, segment: CourseSegment, targets: RiskTargets
 ) -> Requirement:
-    """Patrol officers for the segment's spectators, shared among its patrol posts."""
+    """Patrol officers for the segment's spectators, shared among its patrol posts.
+
+    ``targets`` are the plan level's; the post's own ratio and reserve apply.
+    """
+    targets = post_targets(plan, targets, post)
     ratio = post.attendees_per_officer or targets.attendees_per_officer
     sharing = sum(
         1

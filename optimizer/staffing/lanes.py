@@ -49,6 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.domain.types import EventPlan, Gate, GateId, PostKind, RiskTargets
+from optimizer.risk import gate_targets
 from optimizer.simulation import Simulator, service_cv, service_mean_s
 from optimizer.simulation.arrivals import arrival_curve
 from optimizer.simulation.records import GateRun
@@ -114,6 +115,8 @@ class _Search:
     gate: Gate
     lanes: list[int]
     active: list[bool]
+    # The gate's own targets (plan, zone and gate overrides applied).
+    targets: RiskTargets
     # Lanes no cut goes below: the exact start (see ``_exact_start``).
     floor: list[int] = field(default_factory=list)
     # Slots not to cut: raised, or already tried.
@@ -144,7 +147,8 @@ def staff_lanes(
     plan
         The event; a gate's screening posts decide the slots its lanes may be open.
     targets
-        ``wait_target_min`` and ``wait_quantile`` are the target each slot must hold.
+        The plan level's targets; each gate holds its own ``wait_target_min`` at its own
+        ``wait_quantile`` in every slot (``risk.gate_targets``: zone and gate overrides).
     simulator
         Replications to judge lanes by; its cache keeps every gate's last few settings.
 
@@ -157,31 +161,32 @@ def staff_lanes(
     fixed: dict[GateId, list[int]] = {}
     searches: dict[GateId, _Search] = {}
     active: dict[GateId, list[bool]] = {}
+    own = {gate.id: gate_targets(plan, targets, gate) for gate in plan.gates}
     for gate in plan.gates:
         if not _has_screening_post(plan, gate):
             fixed[gate.id] = [gate.lanes] * n_slots
             active[gate.id] = [True] * n_slots
             continue
         active[gate.id] = _active_slots(plan, gate)
-        start = _exact_start(plan, targets, gate)
+        start = _exact_start(plan, own[gate.id], gate)
         lanes = [
             min(n, gate.lanes) if on else 0 for n, on in zip(start, active[gate.id], strict=True)
         ]
-        searches[gate.id] = _Search(gate, lanes, active[gate.id], floor=list(lanes))
+        searches[gate.id] = _Search(gate, lanes, active[gate.id], own[gate.id], floor=list(lanes))
 
     def judge() -> dict[GateId, _Judgement]:
         lanes = dict(fixed)
         lanes.update({gate_id: s.lanes for gate_id, s in searches.items()})
         runs = simulator.gate_runs(lanes)
         return {
-            gate_id: _judge(runs[gate_id], active[gate_id], plan.grid.slot_min, targets)
+            gate_id: _judge(runs[gate_id], active[gate_id], plan.grid.slot_min, own[gate_id])
             for gate_id in lanes
         }
 
-    _raise_until_held(searches, judge, targets, plan.grid.slot_min)
+    _raise_until_held(searches, judge, plan.grid.slot_min)
     before = judge()
     cuts = {
-        gate_id: _cut(search, before[gate_id], targets, plan.grid.slot_min)
+        gate_id: _cut(search, before[gate_id], plan.grid.slot_min)
         for gate_id, search in searches.items()
     }
     if any(cuts.values()):
@@ -191,9 +196,9 @@ def staff_lanes(
             for k in cut:
                 if harmed & {k - 1, k, k + 1}:
                     searches[gate_id].lanes[k] += 1
-    _raise_until_held(searches, judge, targets, plan.grid.slot_min)
+    _raise_until_held(searches, judge, plan.grid.slot_min)
     if CONFIRM_ON_FRESH and simulator.replications > 1 and searches:
-        _confirm(plan, targets, simulator, searches, fixed, active)
+        _confirm(plan, simulator, searches, fixed, active)
 
     final = judge()
     out = {}
@@ -209,7 +214,9 @@ def staff_lanes(
             unscreened=tuple(int(n) for n in verdict.unscreened),
             missed=verdict.missed,
             wait_upper_min=tuple(float(u) for u in verdict.upper),
-            wait_ci_min=tuple(float(h) for h in _ci(verdict.runs, len(active[gate.id]), targets)),
+            wait_ci_min=tuple(
+                float(h) for h in _ci(verdict.runs, len(active[gate.id]), own[gate.id])
+            ),
         )
     return out
 
@@ -222,7 +229,6 @@ def confirm_seed(seed: int) -> int:
 
 def _confirm(
     plan: EventPlan,
-    targets: RiskTargets,
     simulator: Simulator,
     searches: dict[GateId, _Search],
     fixed: dict[GateId, list[int]],
@@ -243,11 +249,11 @@ def _confirm(
             lanes.update({gate_id: s.lanes for gate_id, s in searches.items()})
             runs = fresh.gate_runs(lanes)
             return {
-                gate_id: _judge(runs[gate_id], active[gate_id], plan.grid.slot_min, targets)
-                for gate_id in searches
+                gate_id: _judge(runs[gate_id], active[gate_id], plan.grid.slot_min, s.targets)
+                for gate_id, s in searches.items()
             }
 
-        _raise_until_held(searches, judge, targets, plan.grid.slot_min)
+        _raise_until_held(searches, judge, plan.grid.slot_min)
 
 
 def _ci(runs: Sequence[GateRun], n_slots: int, targets: RiskTargets) -> FloatArray:
@@ -258,12 +264,7 @@ def _ci(runs: Sequence[GateRun], n_slots: int, targets: RiskTargets) -> FloatArr
     return ci_half_width(by_rep.reshape(len(runs), n_slots))
 
 
-def _raise_until_held(
-    searches: dict[GateId, _Search],
-    judge: _JudgeFn,
-    targets: RiskTargets,
-    slot_min: int,
-) -> None:
+def _raise_until_held(searches: dict[GateId, _Search], judge: _JudgeFn, slot_min: int) -> None:
     """Raise lanes where slots miss until every slot holds or no lane can help."""
     pending = set(searches)
     for _ in range(MAX_RAISE_ROUNDS):
@@ -271,14 +272,13 @@ def _raise_until_held(
             return
         verdicts = judge()
         pending = {
-            gate_id
-            for gate_id in pending
-            if _raise(searches[gate_id], verdicts[gate_id], targets, slot_min)
+            gate_id for gate_id in pending if _raise(searches[gate_id], verdicts[gate_id], slot_min)
         }
 
 
-def _raise(search: _Search, verdict: _Judgement, targets: RiskTargets, slot_min: int) -> bool:
+def _raise(search: _Search, verdict: _Judgement, slot_min: int) -> bool:
     """Add lanes for each run of consecutive missed slots; False when none can be added."""
+    targets = search.targets
     raised = False
     for first, last in _runs_of(sorted(verdict.missed)):
         for slot in range(first, last + 1):
@@ -326,7 +326,7 @@ def _can_raise(search: _Search, slot: int) -> bool:
     return search.active[slot] and search.lanes[slot] < search.gate.lanes
 
 
-def _cut(search: _Search, verdict: _Judgement, targets: RiskTargets, slot_min: int) -> set[int]:
+def _cut(search: _Search, verdict: _Judgement, slot_min: int) -> set[int]:
     """Take a lane from each slot that can likely spare one; return those slots.
 
     Cutting neighbours at once piles their backlogs up, and cutting even and odd slots in two
@@ -338,7 +338,9 @@ def _cut(search: _Search, verdict: _Judgement, targets: RiskTargets, slot_min: i
         if search.lanes[k] > (search.floor[k] if search.floor else 0)
         and k not in search.settled
         and not verdict.missed & {k - 1, k, k + 1}
-        and _cut_may_hold(search.lanes[k] - 1, verdict.runs, k, targets.wait_target_min, slot_min)
+        and _cut_may_hold(
+            search.lanes[k] - 1, verdict.runs, k, search.targets.wait_target_min, slot_min
+        )
     }
     for k in cuts:
         search.lanes[k] -= 1

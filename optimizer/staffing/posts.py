@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from optimizer.domain.types import (
     EventPlan,
+    ExitStats,
     GateId,
     Post,
     PostKind,
@@ -18,6 +19,7 @@ from optimizer.domain.types import (
     RiskTargets,
     ZoneSlotStats,
 )
+from optimizer.risk import post_targets, set_by, set_by_note
 from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.labels import clock, people, quantile_label
 from optimizer.staffing.lanes import CONFIDENCE, GateLanes
@@ -47,13 +49,18 @@ def screening_requirement(
     """Officers for a share of its gate's lanes: lanes x ``gate.officers_per_lane``.
 
     Posts of one gate that are active in a slot split its lanes evenly; the first posts in plan
-    order take the remainder.
+    order take the remainder. ``targets`` are the plan level's; the reason states the gate's own
+    wait target (``risk.gate_targets``).
     """
     if post.gate_id is None:
         raise ValueError(f"Screening post {post.id} names no gate")
     gate = plan.gate(post.gate_id)
     gate_lanes = lanes[gate.id]
+    targets = post_targets(plan, targets, post)
     label = quantile_label(targets.wait_quantile)
+    source = set_by_note(
+        set_by(plan, "wait_target_min", post=post), set_by(plan, "wait_quantile", post=post)
+    )
     at = plan.grid.start_time
     active = set(active_slots(plan, post))
     officers, reasons = [], []
@@ -101,7 +108,7 @@ def screening_requirement(
                 interval.insert(1, f"{CONFIDENCE * 100:g}% upper bound {upper:.1f}")
             reason = (
                 f"gate {gate.id}, {when}: {of_total} x {gate.officers_per_lane} officers hold"
-                f" {label} wait {wait:.1f} <= {targets.wait_target_min:g} min"
+                f" {label} wait {wait:.1f} <= {targets.wait_target_min:g} min{source}"
                 f" ({', '.join(interval)}; simulated)"
             )
             if gate_lanes.unscreened[slot]:
@@ -120,12 +127,20 @@ def patrol_requirement(
 
     The occupancy is split evenly among the zone's patrol posts active in the slot; the post's
     ``min_officers`` is a floor while it is active. Above the warning density the ratio tightens
-    by ``density_scale``; the reason names the density and the threshold passed.
+    by ``density_scale``; the reason names the density and the threshold passed. ``targets`` are
+    the plan level's; the post's own apply (``risk.post_targets``).
     """
+    targets = post_targets(plan, targets, post)
     ratio = post.attendees_per_officer or targets.attendees_per_officer
     if ratio <= 0:
         raise ValueError(f"Patrol post {post.id} has no attendees-per-officer ratio")
-    reserve = f"+{targets.reserve_share * 100:g}% reserve"
+    reserve = f"+{targets.reserve_share * 100:g}% reserve" + overridden(
+        plan,
+        post,
+        ("attendees_per_officer", "density_warning", "density_critical", "patrol_density_factor")
+        if not post.attendees_per_officer
+        else ("density_warning", "density_critical", "patrol_density_factor"),
+    )
 
     def rule(slot: int) -> tuple[int, str]:
         present = zone.occupancy_max[slot] if zone is not None else 0.0
@@ -158,10 +173,15 @@ def patrol_requirement(
 
 
 def minimum_requirement(plan: EventPlan, post: Post, targets: RiskTargets) -> Requirement:
-    """Rapid response: ``min_officers`` plus the reserve; fixed, traffic, command: the minimum."""
+    """Rapid response: ``min_officers`` plus the reserve; fixed, traffic, command: the minimum.
+
+    ``targets`` are the plan level's; the post's own reserve applies (``risk.post_targets``).
+    """
+    targets = post_targets(plan, targets, post)
     if post.kind is PostKind.RAPID_RESPONSE:
         count = ceil_count(post.min_officers * (1 + targets.reserve_share))
         reason = f"minimum {post.min_officers} +{targets.reserve_share * 100:g}% reserve"
+        reason += overridden(plan, post, ())
     else:
         count, reason = post.min_officers, f"fixed minimum {post.min_officers}"
     return _per_active_slot(plan, post, lambda slot: (count, reason))
@@ -180,6 +200,16 @@ def density_scale(density: float, targets: RiskTargets) -> float:
     return 1.0 + (factor - 1.0) * min(1.0, (density - targets.density_warning) / span)
 
 
+def overridden(plan: EventPlan, post: Post, names: tuple[str, ...]) -> str:
+    """``"; reserve_share of zone Z1, ..."`` for the ``names`` a zone, gate or post sets."""
+    parts = [
+        f"{name} of {source[2:-1]}"
+        for name in (*names, "reserve_share")
+        if (source := set_by(plan, name, post=post))
+    ]
+    return "; " + ", ".join(parts) if parts else ""
+
+
 def _threshold(targets: RiskTargets, name: str) -> float:
     return targets.density_critical if name == "critical" else targets.density_warning
 
@@ -192,16 +222,17 @@ def response_requirement(
     Units come from Erlang B on the point's modified offered load (``staffing.response``); the
     reason states the load, the busy probability, and whether the walk at the slot's density is
     within the ring's response time. Without an incident rate, service time or busy target the
-    minimum alone applies.
+    minimum alone applies. ``targets`` are the plan level's; the post's own apply
+    (``risk.post_targets``), and ``load`` already carries its covered zones' incident rates.
     """
-    if load is None or not (
-        targets.incidents_per_10k_hours > 0
-        and targets.incident_service_min > 0
-        and targets.response_busy_max > 0
-    ):
+    own = post_targets(plan, targets, post)
+    if load is None or not load.incident_model or own.response_busy_max <= 0:
         return minimum_requirement(plan, post, targets)
+    targets = own
     size = unit_officers(post, targets)
-    reserve = f"+{targets.reserve_share * 100:g}% reserve"
+    reserve = f"+{targets.reserve_share * 100:g}% reserve" + overridden(
+        plan, post, ("response_busy_max", "response_unit_officers")
+    )
 
     def rule(slot: int) -> tuple[int, str]:
         offered = load.offered_load[slot]
@@ -211,7 +242,8 @@ def response_requirement(
         basis = (
             f"{units} x {size} officers keep P(all busy) = {busy:.3f}"
             f" <= {targets.response_busy_max:g} at {load.incidents_per_h[slot]:.2f} incidents/h"
-            f" ({people(load.present[slot])} present, MOL load {offered:.2f} erl)"
+            f" ({people(load.present[slot])} present at the peak + 95% margin,"
+            f" MOL load {offered:.2f} erl)"
         )
         reach = _reach_text(load, slot)
         if post.min_officers > sized:
@@ -235,6 +267,30 @@ def _reach_text(load: PointLoad, slot: int) -> str:
     if load.reach_min[slot] <= load.target_min:
         return f"{walk} <= {load.target_min:g} min"
     return f"{walk} > {load.target_min:g} min: needs another point or a sterile corridor"
+
+
+def at_exit(
+    plan: EventPlan, post: Post, requirement: Requirement, exit_: ExitStats | None
+) -> Requirement:
+    """``requirement`` of a post stewarding an exit, kept only in slots the egress passes it.
+
+    ``exit_`` is the simulated exit (None: nobody passes it); a slot with nobody passing needs no
+    one, and a slot with passers keeps the post's own rule and says how many pass.
+    """
+    passing = exit_.passed_by_slot if exit_ is not None else ()
+    officers, reasons = [], []
+    for k, (count, why) in enumerate(zip(requirement.officers, requirement.reasons, strict=True)):
+        flow = passing[k] if k < len(passing) else 0.0
+        if count == 0:
+            officers.append(0)
+            reasons.append(why)
+        elif flow <= 0:
+            officers.append(0)
+            reasons.append(f"nobody leaves through {post.exit_id}")
+        else:
+            officers.append(count)
+            reasons.append(f"{people(flow)} leave through {post.exit_id}; {why}")
+    return Requirement(post.id, requirement.officer_type, tuple(officers), tuple(reasons))
 
 
 def _lanes(count: int) -> str:

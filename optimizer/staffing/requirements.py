@@ -16,12 +16,13 @@ from optimizer.simulation import Simulator
 from optimizer.staffing.course import course_requirements
 from optimizer.staffing.lanes import staff_lanes
 from optimizer.staffing.posts import (
+    at_exit,
     minimum_requirement,
     patrol_requirement,
     response_requirement,
     screening_requirement,
 )
-from optimizer.staffing.response import point_loads
+from optimizer.staffing.response import point_loads, with_margin
 
 
 def derive_requirements(
@@ -33,15 +34,18 @@ def derive_requirements(
     workers: int = 1,
     stop_event: threading.Event | None = None,
     on_replication: Callable[[int, int], None] | None = None,
+    response_margin: bool = True,
 ) -> tuple[tuple[Requirement, ...], SimulationResult]:
     """Officers each post needs in each slot, and the simulation of the crowd that backs them.
 
     Screening lanes come from a simulation-based search per gate (``staffing.lanes``); patrol
     posts follow the zone's peak occupancy in that simulation at the attendees-per-officer ratio
     plus the reserve; rapid-response posts get the units a loss model on the simulated crowd's
-    incidents needs (``staffing.response``), at least their minimum, plus the reserve; fixed,
+    incidents needs (``staffing.response``; on the peaks raised by a prediction margin), at
+    least their minimum, plus the reserve; fixed,
     traffic and command posts their minimum. Posts on a course segment are required only while
-    the segment is closed, and its patrols watch its spectators (``staffing.course``).
+    the segment is closed, and its patrols watch its spectators (``staffing.course``); posts at an
+    exit only while the simulated egress passes it (``staffing.posts.at_exit``).
 
     Parameters
     ----------
@@ -57,6 +61,9 @@ def derive_requirements(
         When set, the next replication raises ``Cancelled``.
     on_replication
         Told ``(k, n)`` after replication k of n of each simulation round (progress reports).
+    response_margin
+        Size rapid-response units with the prediction margin on the crowd (``with_margin``);
+        False sizes them on the simulated peaks alone (for comparisons).
 
     Returns
     -------
@@ -74,7 +81,12 @@ def derive_requirements(
         lanes = staff_lanes(plan, targets, simulator)
         run = simulator.run(targets, {gate_id: g.lanes for gate_id, g in lanes.items()})
     zones = {zone.zone_id: zone for zone in run.result.zones}
-    points = point_loads(plan, targets, zones)
+    # Units get a confidence margin on the crowd they answer for (see ``staffing.response``).
+    margined = {
+        z: with_margin(stats, replications) if response_margin else stats
+        for z, stats in zones.items()
+    }
+    points = point_loads(plan, targets, margined)
     requirements = []
     for post in plan.posts:
         if post.kind is PostKind.SCREENING:
@@ -87,4 +99,13 @@ def derive_requirements(
             requirements.append(minimum_requirement(plan, post, targets))
     # Posts along a road-race course are needed only while their segment is closed.
     timed, _ = course_requirements(plan, targets, requirements, replications, seed)
+    # Exit stewards are needed while the simulated egress passes their exit.
+    exits = {e.exit_id: e for e in run.result.exits}
+    posts = {p.id: p for p in plan.posts}
+    timed = tuple(
+        at_exit(plan, posts[r.post_id], r, exits.get(posts[r.post_id].exit_id or ""))
+        if posts[r.post_id].exit_id
+        else r
+        for r in timed
+    )
     return timed, run.result

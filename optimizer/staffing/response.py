@@ -14,6 +14,20 @@ the mean number busy in the infinite-server model, ``dA/dt = rate(t) - A / servi
 the crowd on its way in and trails it on the way out. The rate is constant in a slot, so A moves
 monotonically inside it and its largest value is at one of the slot's ends.
 
+Confidence margin. Verification judges a point on the largest peak of a fresh set of
+replications, so units sized on the largest peak of the requirement's own set would fail it about
+half the time in slots at the edge of a unit. The units are therefore sized on the peaks raised
+by a prediction margin (``with_margin``): with s the spread of the replications' peaks, the
+difference between the largest of R replications and the largest of R fresh ones has standard
+deviation about sqrt(2) * d_R * s, d_R being the standard deviation of the largest of R standard
+normals, and the margin is the one-sided 95% Student t quantile with R - 1 degrees of freedom
+(s is itself estimated) times that: about 1.6 s with R = 8, or 1-2% of the crowd at a stadium,
+and 7.4 s with R = 2, as the lanes' bound is wide with few replications. On 32 generated match
+days (``benchmarks/sweeps/families.yaml``: 6,000 and 12,000 spectators, 40 or 80 % late, medium
+or high risk, seeds 0-3; 8 replications; requirements covered exactly and re-simulated for
+verification) 3 missed "response units" without a margin, 1 with the normal quantile 1.645 in
+place of t, and none with this margin.
+
 Reach. A unit walks from its point to the farthest place it must reach (``Post.reach_m``, or the
 radius of a circle holding the point's share of its own zone's area). Walking speed falls with
 crowd density (IMO table, below), taken at the highest density of the point's zone and the zones
@@ -25,9 +39,10 @@ and the reason and the verification say so.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +57,8 @@ from optimizer.domain.types import (
     ZoneId,
     ZoneSlotStats,
 )
+from optimizer.risk import post_targets, zone_targets
+from optimizer.simulation.stats import t_quantile
 from optimizer.staffing.erlang import erlang_b
 
 FloatArray = npt.NDArray[np.float64]
@@ -75,6 +92,8 @@ class PointLoad:
     reach_m: float
     reach_min: tuple[float, ...]
     target_min: float
+    # Whether an incident rate and service time apply to some zone it covers (else no units).
+    incident_model: bool = True
 
 
 def walking_speed(density: float) -> float:
@@ -142,6 +161,11 @@ def point_loads(
 ) -> dict[PostId, PointLoad]:
     """Load and reach of every rapid-response post in ``plan`` (see the module docstring).
 
+    ``targets`` are the plan level's. Each covered zone's incidents come at that zone's rate and
+    hold a unit for its service time (``risk.zone_targets``), unless the post sets its own, which
+    then applies to every zone it covers; the loads of zones add (infinite-server loads do), and
+    zones with one service time share one MOL curve, so a single service time gives the MOL of
+    the summed rate exactly. The response-time target is the post's own for its zone's ring.
     ``zones`` are the simulated zone statistics; a zone without them has nobody present.
     """
     n_slots = plan.grid.n_slots
@@ -154,19 +178,31 @@ def point_loads(
     sharing = {z: sum(1 for p in points if z in covered(p)) for z in all_zones}
     out: dict[PostId, PointLoad] = {}
     for post in points:
+        own = post_targets(plan, targets, post)
         present = np.zeros(n_slots)
         density = np.zeros(n_slots)
+        per_min = np.zeros(n_slots)
+        # Incident rate per minute by service time: one MOL curve per service time.
+        by_service: dict[float, FloatArray] = {}
         walked = {*covered(post), post.zone_id}
-        for zone_id in walked:
+        for zone_id in sorted(walked):
             stats = zones.get(zone_id)
             if stats is None:
                 continue
             if zone_id in covered(post):
-                present += np.asarray(stats.occupancy_max) / sharing[zone_id]
+                mine = np.asarray(stats.occupancy_max) / sharing[zone_id]
+                present += mine
+                rate, service = _incidents(post, zone_targets(plan, targets, zone_id))
+                if rate > 0 and service > 0:
+                    zone_per_min = mine * rate / 10_000 / 60
+                    per_min += zone_per_min
+                    by_service[service] = by_service.get(service, np.zeros(n_slots)) + zone_per_min
             density = np.maximum(density, np.asarray(stats.density_max))
-        per_min = present * targets.incidents_per_10k_hours / 10_000 / 60
-        load = modified_offered_load(
-            [float(r) for r in per_min], targets.incident_service_min, plan.grid.slot_min
+        load = np.zeros(n_slots)
+        for service, rates in sorted(by_service.items()):
+            load += modified_offered_load([float(r) for r in rates], service, plan.grid.slot_min)
+        modelled = any(
+            min(_incidents(post, zone_targets(plan, targets, z))) > 0 for z in covered(post)
         )
         reach = _reach_m(plan, post, points)
         reach_min = tuple(reach / walking_speed(float(d)) / 60 for d in density)
@@ -178,9 +214,70 @@ def point_loads(
             density=tuple(float(v) for v in density),
             reach_m=reach,
             reach_min=reach_min,
-            target_min=response_target_min(targets, plan.zone(post.zone_id).ring),
+            target_min=response_target_min(own, plan.zone(post.zone_id).ring),
+            incident_model=modelled,
         )
     return out
+
+
+def with_margin(stats: ZoneSlotStats, replications: int) -> ZoneSlotStats:
+    """``stats`` with each slot's largest peak raised by the prediction margin (module docstring).
+
+    Density is left as simulated: the margin is for the incident load, and the walk is judged on
+    the simulated crowd, as verification judges it. With fewer than two replications, or without
+    the peaks' confidence half-widths, ``stats`` itself.
+
+    Parameters
+    ----------
+    stats
+        A zone's statistics over ``replications``; ``occupancy_peak_ci`` is the 95% half-width
+        of the mean peak, from which the replications' spread is recovered.
+    replications
+        How many replications ``stats`` summarise.
+    """
+    if replications < 2 or not stats.occupancy_peak_ci:
+        return stats
+    factor = (
+        t_quantile(0.95, replications - 1)
+        * math.sqrt(2.0)
+        * largest_normal_sd(replications)
+        * math.sqrt(replications)
+        / t_quantile(0.975, replications - 1)
+    )
+    raised = tuple(
+        peak + (half * factor if math.isfinite(half) else 0.0)
+        for peak, half in zip(stats.occupancy_max, stats.occupancy_peak_ci, strict=True)
+    )
+    return replace(stats, occupancy_max=raised)
+
+
+@functools.cache
+def largest_normal_sd(count: int) -> float:
+    """Standard deviation of the largest of ``count`` independent standard normals.
+
+    By quadrature of its density ``count * phi(x) * Phi(x) ** (count - 1)`` (1 for one draw;
+    about 0.61 for eight).
+    """
+    x = np.linspace(-10.0, 10.0, 40_001)
+    phi = np.exp(-(x**2) / 2) / math.sqrt(2 * math.pi)
+    cdf = 0.5 * (1 + np.array([math.erf(v / math.sqrt(2)) for v in x]))
+    density = count * phi * cdf ** (count - 1)
+    step = float(x[1] - x[0])
+    mean = float((x * density).sum() * step)
+    second = float((x**2 * density).sum() * step)
+    return math.sqrt(max(0.0, second - mean**2))
+
+
+def _incidents(post: Post, zone: RiskTargets) -> tuple[float, float]:
+    """Incident rate per 10,000 attendee-hours and service minutes for ``post`` in a zone.
+
+    The post's own settings win over the zone's (a point may know it faces a rowdier crowd).
+    """
+    rate, service = post.targets.incidents_per_10k_hours, post.targets.incident_service_min
+    return (
+        zone.incidents_per_10k_hours if rate is None else rate,
+        zone.incident_service_min if service is None else service,
+    )
 
 
 def _reach_m(plan: EventPlan, post: Post, points: Sequence[Post]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,6 +34,11 @@ SP = OfficerTypeId("special_police")
 TR = OfficerTypeId("traffic")
 
 
+def without_post_rules(labour: LabourRules) -> LabourRules:
+    """``labour`` with no rotation limit (a day at one post) and no minimum stint."""
+    return dataclasses.replace(labour, max_continuous_post_min=24 * 60, min_stint_min=0)
+
+
 def make_plan(
     posts: Mapping[str, OfficerTypeId],
     *,
@@ -43,9 +49,18 @@ def make_plan(
     officers: Sequence[Officer] = (),
     labour: LabourRules | None = None,
     objective: tuple[ObjectiveTerm, ...] = (ObjectiveTerm.HEADCOUNT, ObjectiveTerm.OFFICER_HOURS),
+    post_rules: bool = False,
 ) -> EventPlan:
-    """A one-zone plan with fixed posts of the given types and the given pool."""
+    """A one-zone plan with fixed posts of the given types and the given pool.
+
+    Unless ``post_rules``, the labour rules' rotation limit and minimum stint are switched off:
+    the tests built on this factory check other things on plans of one or two posts, where
+    rotation alone would decide the roster (``test_labour_rules.py`` tests the post rules).
+    """
     zone = Zone(ZoneId("z"), "zone", Ring.CORE, 1000.0)
+    labour = labour if labour is not None else LabourRules()
+    if not post_rules:
+        labour = without_post_rules(labour)
     return EventPlan(
         name="test",
         grid=TimeGrid(slot_min, horizon_min),
@@ -58,7 +73,7 @@ def make_plan(
         crowd=CrowdForecast(attendance=0, arrival_waves=()),
         risk=Risk(level=RiskLevel.LOW),
         pool=OfficerPool(types=tuple(types), supply=tuple(supply), officers=tuple(officers)),
-        labour=labour if labour is not None else LabourRules(),
+        labour=labour,
         objective=objective,
     )
 

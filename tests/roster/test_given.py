@@ -42,7 +42,11 @@ def test_runs_become_slot_counts_that_add_up_where_they_overlap() -> None:
 
 
 def test_requirements_only_plan_is_rostered_without_simulating() -> None:
-    plan = plan_from_pb(plan_from_dict(ROUTE))
+    # No rotation limit: the one traffic post could not rotate, and the bound below is the
+    # shift model's (``test_labour_rules.py`` rosters this plan with the rotation limit).
+    document = copy.deepcopy(ROUTE)
+    document["labour"] = {"max_continuous_post_min": 24 * 60}
+    plan = plan_from_pb(plan_from_dict(document))
     outcome = pipeline.plan(plan, RunOptions(seed=0, replications=3, time_limit_s=10))
     assert outcome.simulation.replications == 0
     assert outcome.requirements == given_requirements(plan)

@@ -33,7 +33,7 @@ from optimizer.roster.priority import KIND_WEIGHT, RING_WEIGHT, post_weights
 from optimizer.roster.solver import solve_stages
 from optimizer.roster.templates import shift_templates
 
-from .factories import PO, SP, flat, make_plan, requirement
+from .factories import PO, SP, flat, make_plan, requirement, without_post_rules
 
 OPTIONS = RunOptions(time_limit_s=10.0)
 N = 32  # 15-minute slots over 8 h
@@ -192,7 +192,9 @@ def test_weighted_shortfall_matches_brute_force(
     road: list[int], gate: list[int], pool: int
 ) -> None:
     plan = replace(
-        _two_ring_plan((Supply(PO, pool, 0, 300),)), grid=TimeGrid(30, 300), labour=TINY_LABOUR
+        _two_ring_plan((Supply(PO, pool, 0, 300),)),
+        grid=TimeGrid(30, 300),
+        labour=without_post_rules(TINY_LABOUR),
     )
     reqs = [requirement("road", PO, road), requirement("gate", PO, gate)]
     roster = solve_roster(plan, reqs, OPTIONS)

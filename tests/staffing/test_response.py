@@ -21,12 +21,14 @@ from optimizer.staffing.erlang import erlang_b
 from optimizer.staffing.posts import response_requirement
 from optimizer.staffing.requirements import derive_requirements
 from optimizer.staffing.response import (
+    largest_normal_sd,
     modified_offered_load,
     point_loads,
     required_points,
     response_target_min,
     units_needed,
     walking_speed,
+    with_margin,
 )
 from optimizer.verify import verify
 
@@ -237,3 +239,50 @@ def test_new_fields_come_from_the_plan_message_and_are_validated() -> None:
     assert found["posts[0].covers_zone_ids[1]"] == "unknown zone 'nowhere'"
     assert found["posts[0].reach_m"] == "-5.0 is outside [0, 100000]"
     assert found["risk.targets.response_busy_max"] == "1.5 is outside [0, 1)"
+
+
+def test_units_are_sized_on_the_peak_plus_a_prediction_margin() -> None:
+    """With 8 replications whose mean peak has a 95% half-width of 600 (sd 600 sqrt(8) / 2.365),
+    the margin is t(0.95, 7) 1.895 x sqrt(2) x 0.6107 (sd of the largest of 8 normals) x sd.
+    The density (the walk) stays as simulated; one replication changes nothing."""
+    p = two_point_plan()
+    n = p.grid.n_slots
+    plain = stats("stand", 4000.0, 1.9, n)
+    spread = dataclasses.replace(plain, occupancy_peak_ci=(600.0,) * n)
+    raised = with_margin(spread, 8)
+    margin = 1.895 * math.sqrt(2) * 0.6107 * 600.0 * math.sqrt(8) / 2.365
+    assert raised.occupancy_max == pytest.approx((4000.0 + margin,) * n, rel=1e-4)
+    assert raised.density_max == plain.density_max
+    assert with_margin(plain, 8) is plain and with_margin(spread, 1) is spread
+    empty = {ZoneId("plaza"): stats("plaza", 0.0, 0.0, n)}
+    base = point_loads(p, RESPONSE, {ZoneId("stand"): plain, **empty})["rr_stand"]
+    more = point_loads(p, RESPONSE, {ZoneId("stand"): raised, **empty})["rr_stand"]
+    ratio = raised.occupancy_max[-1] / 4000.0
+    assert more.offered_load[-1] == pytest.approx(base.offered_load[-1] * ratio)
+    assert (
+        response_requirement(p, p.posts[0], more, RESPONSE).officers[-1]
+        >= (response_requirement(p, p.posts[0], base, RESPONSE).officers[-1])
+    )
+
+
+def test_largest_normal_sd_matches_closed_forms_and_sampling() -> None:
+    # Var of the larger of two standard normals is 1 - 1/pi; of three, about 0.5595.
+    assert largest_normal_sd(1) == pytest.approx(1.0, abs=1e-6)
+    assert largest_normal_sd(2) == pytest.approx(math.sqrt(1 - 1 / math.pi), abs=1e-6)
+    assert largest_normal_sd(3) ** 2 == pytest.approx(0.5595, abs=1e-4)
+    draws = np.random.default_rng(0).standard_normal((200_000, 8)).max(axis=1)
+    assert largest_normal_sd(8) == pytest.approx(draws.std(), abs=0.005)
+
+
+def test_the_requirement_uses_the_margin_of_its_own_simulation(
+    crowd_with_points: EventPlan,
+) -> None:
+    p = crowd_with_points
+    required, result = derive_requirements(p, RESPONSE, 3, seed=0)
+    zone_stats = result.zone("stand")
+    assert max(zone_stats.occupancy_peak_ci) > 0
+    margined = point_loads(p, RESPONSE, {ZoneId("stand"): with_margin(zone_stats, 3)})
+    for post_, req in zip(p.posts[1:], required[1:], strict=True):
+        load = margined[post_.id]
+        expected = response_requirement(p, post_, load, RESPONSE)
+        assert req.officers == expected.officers

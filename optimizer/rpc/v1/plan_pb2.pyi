@@ -1,3 +1,4 @@
+from optimizer.rpc.v1 import replan_rules_pb2 as _replan_rules_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -86,7 +87,7 @@ OBJECTIVE_TERM_POST_CHANGES: ObjectiveTerm
 OBJECTIVE_TERM_OVER_COVER: ObjectiveTerm
 
 class EventPlan(_message.Message):
-    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective", "requirements", "course")
+    __slots__ = ("name", "time_grid", "phases", "zones", "gates", "posts", "crowd", "risk", "pool", "labour", "objective", "requirements", "course", "exits", "egress_target_min", "replan")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIME_GRID_FIELD_NUMBER: _ClassVar[int]
     PHASES_FIELD_NUMBER: _ClassVar[int]
@@ -100,6 +101,9 @@ class EventPlan(_message.Message):
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
     REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
     COURSE_FIELD_NUMBER: _ClassVar[int]
+    EXITS_FIELD_NUMBER: _ClassVar[int]
+    EGRESS_TARGET_MIN_FIELD_NUMBER: _ClassVar[int]
+    REPLAN_FIELD_NUMBER: _ClassVar[int]
     name: str
     time_grid: TimeGrid
     phases: _containers.RepeatedCompositeFieldContainer[Phase]
@@ -113,7 +117,22 @@ class EventPlan(_message.Message):
     objective: Objective
     requirements: _containers.RepeatedCompositeFieldContainer[PostRequirement]
     course: Course
-    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ..., requirements: _Optional[_Iterable[_Union[PostRequirement, _Mapping]]] = ..., course: _Optional[_Union[Course, _Mapping]] = ...) -> None: ...
+    exits: _containers.RepeatedCompositeFieldContainer[Exit]
+    egress_target_min: float
+    replan: _replan_rules_pb2.ReplanRules
+    def __init__(self, name: _Optional[str] = ..., time_grid: _Optional[_Union[TimeGrid, _Mapping]] = ..., phases: _Optional[_Iterable[_Union[Phase, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[Zone, _Mapping]]] = ..., gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., crowd: _Optional[_Union[CrowdForecast, _Mapping]] = ..., risk: _Optional[_Union[Risk, _Mapping]] = ..., pool: _Optional[_Union[OfficerPool, _Mapping]] = ..., labour: _Optional[_Union[LabourRules, _Mapping]] = ..., objective: _Optional[_Union[Objective, _Mapping]] = ..., requirements: _Optional[_Iterable[_Union[PostRequirement, _Mapping]]] = ..., course: _Optional[_Union[Course, _Mapping]] = ..., exits: _Optional[_Iterable[_Union[Exit, _Mapping]]] = ..., egress_target_min: _Optional[float] = ..., replan: _Optional[_Union[_replan_rules_pb2.ReplanRules, _Mapping]] = ...) -> None: ...
+
+class Exit(_message.Message):
+    __slots__ = ("id", "zone_id", "width_m", "flow_per_m_min")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_M_FIELD_NUMBER: _ClassVar[int]
+    FLOW_PER_M_MIN_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    zone_id: str
+    width_m: float
+    flow_per_m_min: float
+    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., width_m: _Optional[float] = ..., flow_per_m_min: _Optional[float] = ...) -> None: ...
 
 class TimeGrid(_message.Message):
     __slots__ = ("start_time", "slot_min", "horizon_min")
@@ -136,19 +155,21 @@ class Phase(_message.Message):
     def __init__(self, name: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ...) -> None: ...
 
 class Zone(_message.Message):
-    __slots__ = ("id", "name", "ring", "area_m2")
+    __slots__ = ("id", "name", "ring", "area_m2", "targets")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     RING_FIELD_NUMBER: _ClassVar[int]
     AREA_M2_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     ring: Ring
     area_m2: float
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., ring: _Optional[_Union[Ring, str]] = ..., area_m2: _Optional[float] = ...) -> None: ...
+    targets: RiskTargets
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., ring: _Optional[_Union[Ring, str]] = ..., area_m2: _Optional[float] = ..., targets: _Optional[_Union[RiskTargets, _Mapping]] = ...) -> None: ...
 
 class Gate(_message.Message):
-    __slots__ = ("id", "zone_id", "lanes", "officers_per_lane", "screening_level", "service_mean_s", "service_cv", "share", "spill_queue", "spill_to_gate_id", "spill_walk_min")
+    __slots__ = ("id", "zone_id", "lanes", "officers_per_lane", "screening_level", "service_mean_s", "service_cv", "share", "spill_queue", "spill_to_gate_id", "spill_walk_min", "targets")
     ID_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
     LANES_FIELD_NUMBER: _ClassVar[int]
@@ -160,6 +181,7 @@ class Gate(_message.Message):
     SPILL_QUEUE_FIELD_NUMBER: _ClassVar[int]
     SPILL_TO_GATE_ID_FIELD_NUMBER: _ClassVar[int]
     SPILL_WALK_MIN_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
     id: str
     zone_id: str
     lanes: int
@@ -171,10 +193,11 @@ class Gate(_message.Message):
     spill_queue: int
     spill_to_gate_id: str
     spill_walk_min: float
-    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., lanes: _Optional[int] = ..., officers_per_lane: _Optional[int] = ..., screening_level: _Optional[_Union[ScreeningLevel, str]] = ..., service_mean_s: _Optional[float] = ..., service_cv: _Optional[float] = ..., share: _Optional[float] = ..., spill_queue: _Optional[int] = ..., spill_to_gate_id: _Optional[str] = ..., spill_walk_min: _Optional[float] = ...) -> None: ...
+    targets: RiskTargets
+    def __init__(self, id: _Optional[str] = ..., zone_id: _Optional[str] = ..., lanes: _Optional[int] = ..., officers_per_lane: _Optional[int] = ..., screening_level: _Optional[_Union[ScreeningLevel, str]] = ..., service_mean_s: _Optional[float] = ..., service_cv: _Optional[float] = ..., share: _Optional[float] = ..., spill_queue: _Optional[int] = ..., spill_to_gate_id: _Optional[str] = ..., spill_walk_min: _Optional[float] = ..., targets: _Optional[_Union[RiskTargets, _Mapping]] = ...) -> None: ...
 
 class Post(_message.Message):
-    __slots__ = ("id", "kind", "zone_id", "officer_type", "active_start_min", "active_end_min", "min_officers", "gate_id", "attendees_per_officer", "covers_zone_ids", "reach_m", "officers_per_unit")
+    __slots__ = ("id", "kind", "zone_id", "officer_type", "active_start_min", "active_end_min", "min_officers", "gate_id", "attendees_per_officer", "covers_zone_ids", "reach_m", "officers_per_unit", "targets", "exit_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     ZONE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -187,6 +210,8 @@ class Post(_message.Message):
     COVERS_ZONE_IDS_FIELD_NUMBER: _ClassVar[int]
     REACH_M_FIELD_NUMBER: _ClassVar[int]
     OFFICERS_PER_UNIT_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    EXIT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: PostKind
     zone_id: str
@@ -199,7 +224,9 @@ class Post(_message.Message):
     covers_zone_ids: _containers.RepeatedScalarFieldContainer[str]
     reach_m: float
     officers_per_unit: int
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., zone_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., active_start_min: _Optional[int] = ..., active_end_min: _Optional[int] = ..., min_officers: _Optional[int] = ..., gate_id: _Optional[str] = ..., attendees_per_officer: _Optional[float] = ..., covers_zone_ids: _Optional[_Iterable[str]] = ..., reach_m: _Optional[float] = ..., officers_per_unit: _Optional[int] = ...) -> None: ...
+    targets: RiskTargets
+    exit_id: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., zone_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., active_start_min: _Optional[int] = ..., active_end_min: _Optional[int] = ..., min_officers: _Optional[int] = ..., gate_id: _Optional[str] = ..., attendees_per_officer: _Optional[float] = ..., covers_zone_ids: _Optional[_Iterable[str]] = ..., reach_m: _Optional[float] = ..., officers_per_unit: _Optional[int] = ..., targets: _Optional[_Union[RiskTargets, _Mapping]] = ..., exit_id: _Optional[str] = ...) -> None: ...
 
 class Wave(_message.Message):
     __slots__ = ("name", "shape", "share", "start_min", "end_min", "peak_min", "sd_min", "slot_weights")
@@ -310,20 +337,22 @@ class Supply(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., count: _Optional[int] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ...) -> None: ...
 
 class Officer(_message.Message):
-    __slots__ = ("id", "officer_type", "available_start_min", "available_end_min", "worked_min", "max_work_min")
+    __slots__ = ("id", "officer_type", "available_start_min", "available_end_min", "worked_min", "max_work_min", "previous_duty_end_min")
     ID_FIELD_NUMBER: _ClassVar[int]
     OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_START_MIN_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_END_MIN_FIELD_NUMBER: _ClassVar[int]
     WORKED_MIN_FIELD_NUMBER: _ClassVar[int]
     MAX_WORK_MIN_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_DUTY_END_MIN_FIELD_NUMBER: _ClassVar[int]
     id: str
     officer_type: str
     available_start_min: int
     available_end_min: int
     worked_min: int
     max_work_min: int
-    def __init__(self, id: _Optional[str] = ..., officer_type: _Optional[str] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ..., worked_min: _Optional[int] = ..., max_work_min: _Optional[int] = ...) -> None: ...
+    previous_duty_end_min: int
+    def __init__(self, id: _Optional[str] = ..., officer_type: _Optional[str] = ..., available_start_min: _Optional[int] = ..., available_end_min: _Optional[int] = ..., worked_min: _Optional[int] = ..., max_work_min: _Optional[int] = ..., previous_duty_end_min: _Optional[int] = ...) -> None: ...
 
 class OfficerPool(_message.Message):
     __slots__ = ("types", "supply", "officers")
@@ -344,7 +373,7 @@ class BreakRule(_message.Message):
     def __init__(self, min_shift_min: _Optional[int] = ..., break_min: _Optional[int] = ...) -> None: ...
 
 class LabourRules(_message.Message):
-    __slots__ = ("min_shift_min", "max_shift_min", "shift_step_min", "start_step_min", "break_rules", "break_window_start_min", "break_window_end_min", "max_work_min")
+    __slots__ = ("min_shift_min", "max_shift_min", "shift_step_min", "start_step_min", "break_rules", "break_window_start_min", "break_window_end_min", "max_work_min", "max_continuous_post_min", "min_stint_min", "min_rest_min", "default_travel_min", "travel")
     MIN_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
     MAX_SHIFT_MIN_FIELD_NUMBER: _ClassVar[int]
     SHIFT_STEP_MIN_FIELD_NUMBER: _ClassVar[int]
@@ -353,6 +382,11 @@ class LabourRules(_message.Message):
     BREAK_WINDOW_START_MIN_FIELD_NUMBER: _ClassVar[int]
     BREAK_WINDOW_END_MIN_FIELD_NUMBER: _ClassVar[int]
     MAX_WORK_MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONTINUOUS_POST_MIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_STINT_MIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_REST_MIN_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_TRAVEL_MIN_FIELD_NUMBER: _ClassVar[int]
+    TRAVEL_FIELD_NUMBER: _ClassVar[int]
     min_shift_min: int
     max_shift_min: int
     shift_step_min: int
@@ -361,7 +395,22 @@ class LabourRules(_message.Message):
     break_window_start_min: int
     break_window_end_min: int
     max_work_min: int
-    def __init__(self, min_shift_min: _Optional[int] = ..., max_shift_min: _Optional[int] = ..., shift_step_min: _Optional[int] = ..., start_step_min: _Optional[int] = ..., break_rules: _Optional[_Iterable[_Union[BreakRule, _Mapping]]] = ..., break_window_start_min: _Optional[int] = ..., break_window_end_min: _Optional[int] = ..., max_work_min: _Optional[int] = ...) -> None: ...
+    max_continuous_post_min: int
+    min_stint_min: int
+    min_rest_min: int
+    default_travel_min: int
+    travel: _containers.RepeatedCompositeFieldContainer[ZoneTravel]
+    def __init__(self, min_shift_min: _Optional[int] = ..., max_shift_min: _Optional[int] = ..., shift_step_min: _Optional[int] = ..., start_step_min: _Optional[int] = ..., break_rules: _Optional[_Iterable[_Union[BreakRule, _Mapping]]] = ..., break_window_start_min: _Optional[int] = ..., break_window_end_min: _Optional[int] = ..., max_work_min: _Optional[int] = ..., max_continuous_post_min: _Optional[int] = ..., min_stint_min: _Optional[int] = ..., min_rest_min: _Optional[int] = ..., default_travel_min: _Optional[int] = ..., travel: _Optional[_Iterable[_Union[ZoneTravel, _Mapping]]] = ...) -> None: ...
+
+class ZoneTravel(_message.Message):
+    __slots__ = ("from_zone_id", "to_zone_id", "minutes")
+    FROM_ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    from_zone_id: str
+    to_zone_id: str
+    minutes: int
+    def __init__(self, from_zone_id: _Optional[str] = ..., to_zone_id: _Optional[str] = ..., minutes: _Optional[int] = ...) -> None: ...
 
 class Objective(_message.Message):
     __slots__ = ("order", "substitutes_in_reserve")

@@ -114,7 +114,7 @@ class Shortfall(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., officers: _Optional[int] = ...) -> None: ...
 
 class RosterSummary(_message.Message):
-    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls", "weighted_shortfall", "post_shortfalls", "pool_needed", "pool_needed_proven", "weighted_shortfall_lower_bound")
+    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls", "weighted_shortfall", "post_shortfalls", "pool_needed", "pool_needed_proven", "weighted_shortfall_lower_bound", "rules_added_officers", "rules_resolves", "travel_officer_min", "rotations")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
     LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
@@ -128,6 +128,10 @@ class RosterSummary(_message.Message):
     POOL_NEEDED_FIELD_NUMBER: _ClassVar[int]
     POOL_NEEDED_PROVEN_FIELD_NUMBER: _ClassVar[int]
     WEIGHTED_SHORTFALL_LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
+    RULES_ADDED_OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    RULES_RESOLVES_FIELD_NUMBER: _ClassVar[int]
+    TRAVEL_OFFICER_MIN_FIELD_NUMBER: _ClassVar[int]
+    ROTATIONS_FIELD_NUMBER: _ClassVar[int]
     status: SolveStatus
     headcount: int
     lower_bound: int
@@ -141,7 +145,11 @@ class RosterSummary(_message.Message):
     pool_needed: _containers.RepeatedCompositeFieldContainer[PoolNeed]
     pool_needed_proven: bool
     weighted_shortfall_lower_bound: int
-    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., weighted_shortfall: _Optional[int] = ..., post_shortfalls: _Optional[_Iterable[_Union[PostShortfall, _Mapping]]] = ..., pool_needed: _Optional[_Iterable[_Union[PoolNeed, _Mapping]]] = ..., pool_needed_proven: _Optional[bool] = ..., weighted_shortfall_lower_bound: _Optional[int] = ...) -> None: ...
+    rules_added_officers: int
+    rules_resolves: int
+    travel_officer_min: int
+    rotations: int
+    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., weighted_shortfall: _Optional[int] = ..., post_shortfalls: _Optional[_Iterable[_Union[PostShortfall, _Mapping]]] = ..., pool_needed: _Optional[_Iterable[_Union[PoolNeed, _Mapping]]] = ..., pool_needed_proven: _Optional[bool] = ..., weighted_shortfall_lower_bound: _Optional[int] = ..., rules_added_officers: _Optional[int] = ..., rules_resolves: _Optional[int] = ..., travel_officer_min: _Optional[int] = ..., rotations: _Optional[int] = ...) -> None: ...
 
 class PostShortfall(_message.Message):
     __slots__ = ("post_id", "officer_type", "start_min", "end_min", "officers", "weight")
@@ -200,16 +208,24 @@ class GateStats(_message.Message):
     def __init__(self, gate_id: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[GateSlotStats, _Mapping]]] = ...) -> None: ...
 
 class ZoneSlotStats(_message.Message):
-    __slots__ = ("start_min", "occupancy_mean", "occupancy_max", "density_max")
+    __slots__ = ("start_min", "occupancy_mean", "occupancy_max", "density_max", "occupancy_mean_ci", "occupancy_peak_mean", "occupancy_peak_ci", "density_peak_ci")
     START_MIN_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_MEAN_FIELD_NUMBER: _ClassVar[int]
     OCCUPANCY_MAX_FIELD_NUMBER: _ClassVar[int]
     DENSITY_MAX_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_MEAN_CI_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_PEAK_MEAN_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_PEAK_CI_FIELD_NUMBER: _ClassVar[int]
+    DENSITY_PEAK_CI_FIELD_NUMBER: _ClassVar[int]
     start_min: int
     occupancy_mean: float
     occupancy_max: float
     density_max: float
-    def __init__(self, start_min: _Optional[int] = ..., occupancy_mean: _Optional[float] = ..., occupancy_max: _Optional[float] = ..., density_max: _Optional[float] = ...) -> None: ...
+    occupancy_mean_ci: float
+    occupancy_peak_mean: float
+    occupancy_peak_ci: float
+    density_peak_ci: float
+    def __init__(self, start_min: _Optional[int] = ..., occupancy_mean: _Optional[float] = ..., occupancy_max: _Optional[float] = ..., density_max: _Optional[float] = ..., occupancy_mean_ci: _Optional[float] = ..., occupancy_peak_mean: _Optional[float] = ..., occupancy_peak_ci: _Optional[float] = ..., density_peak_ci: _Optional[float] = ...) -> None: ...
 
 class ZoneStats(_message.Message):
     __slots__ = ("zone_id", "slots")
@@ -220,21 +236,43 @@ class ZoneStats(_message.Message):
     def __init__(self, zone_id: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[ZoneSlotStats, _Mapping]]] = ...) -> None: ...
 
 class SimulationReport(_message.Message):
-    __slots__ = ("replications", "seed", "attendees_simulated", "gates", "zones")
+    __slots__ = ("replications", "seed", "attendees_simulated", "gates", "zones", "exits")
     REPLICATIONS_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     ATTENDEES_SIMULATED_FIELD_NUMBER: _ClassVar[int]
     GATES_FIELD_NUMBER: _ClassVar[int]
     ZONES_FIELD_NUMBER: _ClassVar[int]
+    EXITS_FIELD_NUMBER: _ClassVar[int]
     replications: int
     seed: int
     attendees_simulated: int
     gates: _containers.RepeatedCompositeFieldContainer[GateStats]
     zones: _containers.RepeatedCompositeFieldContainer[ZoneStats]
-    def __init__(self, replications: _Optional[int] = ..., seed: _Optional[int] = ..., attendees_simulated: _Optional[int] = ..., gates: _Optional[_Iterable[_Union[GateStats, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[ZoneStats, _Mapping]]] = ...) -> None: ...
+    exits: _containers.RepeatedCompositeFieldContainer[ExitStats]
+    def __init__(self, replications: _Optional[int] = ..., seed: _Optional[int] = ..., attendees_simulated: _Optional[int] = ..., gates: _Optional[_Iterable[_Union[GateStats, _Mapping]]] = ..., zones: _Optional[_Iterable[_Union[ZoneStats, _Mapping]]] = ..., exits: _Optional[_Iterable[_Union[ExitStats, _Mapping]]] = ...) -> None: ...
+
+class ExitStats(_message.Message):
+    __slots__ = ("exit_id", "zone_id", "passed_mean", "wait_quantile_min", "wait_quantile_ci_min", "wait_max_min", "last_out_min", "passed_by_slot")
+    EXIT_ID_FIELD_NUMBER: _ClassVar[int]
+    ZONE_ID_FIELD_NUMBER: _ClassVar[int]
+    PASSED_MEAN_FIELD_NUMBER: _ClassVar[int]
+    WAIT_QUANTILE_MIN_FIELD_NUMBER: _ClassVar[int]
+    WAIT_QUANTILE_CI_MIN_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MAX_MIN_FIELD_NUMBER: _ClassVar[int]
+    LAST_OUT_MIN_FIELD_NUMBER: _ClassVar[int]
+    PASSED_BY_SLOT_FIELD_NUMBER: _ClassVar[int]
+    exit_id: str
+    zone_id: str
+    passed_mean: float
+    wait_quantile_min: float
+    wait_quantile_ci_min: float
+    wait_max_min: float
+    last_out_min: float
+    passed_by_slot: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, exit_id: _Optional[str] = ..., zone_id: _Optional[str] = ..., passed_mean: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., wait_quantile_ci_min: _Optional[float] = ..., wait_max_min: _Optional[float] = ..., last_out_min: _Optional[float] = ..., passed_by_slot: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class TargetCheck(_message.Message):
-    __slots__ = ("name", "target", "value", "unit", "met", "replications_met", "detail", "value_ci")
+    __slots__ = ("name", "target", "value", "unit", "met", "replications_met", "detail", "value_ci", "met_at_bound")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -243,6 +281,7 @@ class TargetCheck(_message.Message):
     REPLICATIONS_MET_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
     VALUE_CI_FIELD_NUMBER: _ClassVar[int]
+    MET_AT_BOUND_FIELD_NUMBER: _ClassVar[int]
     name: str
     target: str
     value: float
@@ -251,7 +290,8 @@ class TargetCheck(_message.Message):
     replications_met: float
     detail: str
     value_ci: float
-    def __init__(self, name: _Optional[str] = ..., target: _Optional[str] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., met: _Optional[bool] = ..., replications_met: _Optional[float] = ..., detail: _Optional[str] = ..., value_ci: _Optional[float] = ...) -> None: ...
+    met_at_bound: bool
+    def __init__(self, name: _Optional[str] = ..., target: _Optional[str] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., met: _Optional[bool] = ..., replications_met: _Optional[float] = ..., detail: _Optional[str] = ..., value_ci: _Optional[float] = ..., met_at_bound: _Optional[bool] = ...) -> None: ...
 
 class StageTiming(_message.Message):
     __slots__ = ("stage", "seconds")

@@ -23,48 +23,75 @@ _sym_db = _symbol_database.Default()
 
 
 from optimizer.rpc.v1 import plan_pb2 as optimizer_dot_rpc_dot_v1_dot_plan__pb2
+from optimizer.rpc.v1 import replan_pb2 as optimizer_dot_rpc_dot_v1_dot_replan__pb2
+try:
+  optimizer_dot_rpc_dot_v1_dot_replan__rules__pb2 = optimizer_dot_rpc_dot_v1_dot_replan__pb2.optimizer_dot_rpc_dot_v1_dot_replan__rules__pb2
+except AttributeError:
+  optimizer_dot_rpc_dot_v1_dot_replan__rules__pb2 = optimizer_dot_rpc_dot_v1_dot_replan__pb2.optimizer.rpc.v1.replan_rules_pb2
 from optimizer.rpc.v1 import result_pb2 as optimizer_dot_rpc_dot_v1_dot_result__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eoptimizer/rpc/v1/service.proto\x12\x10optimizer.rpc.v1\x1a\x1boptimizer/rpc/v1/plan.proto\x1a\x1doptimizer/rpc/v1/result.proto\"g\n\x0bPlanRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"k\n\x0fSimulateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"\x90\x02\n\x10SimulateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12.\n\x07targets\x18\x02 \x01(\x0b\x32\x1d.optimizer.rpc.v1.RiskTargets\x12\x36\n\nsimulation\x18\x03 \x01(\x0b\x32\".optimizer.rpc.v1.SimulationReport\x12\x33\n\x0crequirements\x18\x04 \x03(\x0b\x32\x1d.optimizer.rpc.v1.Requirement\x12.\n\x07timings\x18\x05 \x03(\x0b\x32\x1d.optimizer.rpc.v1.StageTiming\"<\n\x0fValidateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\"\x92\x01\n\x10ValidateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12\x13\n\x0brisk_reason\x18\x02 \x01(\t\x12\r\n\x05slots\x18\x03 \x01(\x05\x12\r\n\x05posts\x18\x04 \x01(\x05\x12\x1a\n\x12officers_available\x18\x05 \x01(\x05\"\xec\x01\n\x0cPlanProgress\x12*\n\x05phase\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.PlanPhase\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x14\n\x0csolver_stage\x18\x05 \x01(\t\x12\x16\n\tobjective\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12\r\n\x05\x62ound\x18\x07 \x01(\x03\x12\x16\n\theadcount\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x11\n\telapsed_s\x18\t \x01(\x01\x42\x0c\n\n_objectiveB\x0c\n\n_headcount\"x\n\tPlanEvent\x12\x32\n\x08progress\x18\x01 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgressH\x00\x12.\n\x06result\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResultH\x00\x42\x07\n\x05\x65vent\"\x89\x02\n\x03Job\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.optimizer.rpc.v1.JobState\x12\x30\n\x08progress\x18\x03 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgress\x12,\n\x06result\x18\x04 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12\x12\n\nerror_code\x18\x05 \x01(\x05\x12\x15\n\rerror_message\x18\x06 \x01(\t\x12\x15\n\rcreate_time_s\x18\x07 \x01(\x01\x12\x12\n\nend_time_s\x18\x08 \x01(\x01\x12\x11\n\tplan_name\x18\t \x01(\t\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x11\n\x0fListJobsRequest\"7\n\x10ListJobsResponse\x12#\n\x04jobs\x18\x01 \x03(\x0b\x32\x15.optimizer.rpc.v1.Job\"\x84\x01\n\x16\x43omparePoliciesRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\x12\x10\n\x08policies\x18\x03 \x03(\t\"\xbc\x02\n\tPolicyRow\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x13\n\x0bwithin_pool\x18\x03 \x01(\x08\x12\x11\n\theadcount\x18\x04 \x01(\x05\x12\x15\n\rofficer_hours\x18\x05 \x01(\x01\x12\x18\n\x10over_cover_hours\x18\x06 \x01(\x01\x12\x19\n\x11under_cover_hours\x18\x07 \x01(\x01\x12\x0f\n\x07wait_ok\x18\x08 \x01(\x01\x12\x12\n\ndensity_ok\x18\t \x01(\x01\x12\x13\n\x0bresponse_ok\x18\n \x01(\x01\x12\x16\n\x0eworst_wait_min\x18\x0b \x01(\x01\x12\x12\n\nchecks_met\x18\x0c \x01(\x05\x12\x0e\n\x06\x63hecks\x18\r \x01(\x05\x12\x0e\n\x06missed\x18\x0e \x03(\t\x12\x15\n\rsolve_seconds\x18\x0f \x01(\x01*\xa3\x01\n\tPlanPhase\x12\x1a\n\x16PLAN_PHASE_UNSPECIFIED\x10\x00\x12\x17\n\x13PLAN_PHASE_VALIDATE\x10\x01\x12\x17\n\x13PLAN_PHASE_SIMULATE\x10\x02\x12\x1b\n\x17PLAN_PHASE_REQUIREMENTS\x10\x03\x12\x14\n\x10PLAN_PHASE_SOLVE\x10\x04\x12\x15\n\x11PLAN_PHASE_VERIFY\x10\x05*\x84\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_RUNNING\x10\x01\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x02\x12\x14\n\x10JOB_STATE_FAILED\x10\x03\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x04\x32\xc5\x05\n\x10OptimizerService\x12\x43\n\x04Plan\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1c.optimizer.rpc.v1.PlanResult\x12J\n\nPlanStream\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1b.optimizer.rpc.v1.PlanEvent0\x01\x12\x41\n\tSubmitJob\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x15.optimizer.rpc.v1.Job\x12@\n\x06GetJob\x12\x1f.optimizer.rpc.v1.GetJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12\x46\n\tCancelJob\x12\".optimizer.rpc.v1.CancelJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12Q\n\x08ListJobs\x12!.optimizer.rpc.v1.ListJobsRequest\x1a\".optimizer.rpc.v1.ListJobsResponse\x12Q\n\x08Simulate\x12!.optimizer.rpc.v1.SimulateRequest\x1a\".optimizer.rpc.v1.SimulateResponse\x12Q\n\x08Validate\x12!.optimizer.rpc.v1.ValidateRequest\x1a\".optimizer.rpc.v1.ValidateResponse\x12Z\n\x0f\x43omparePolicies\x12(.optimizer.rpc.v1.ComparePoliciesRequest\x1a\x1b.optimizer.rpc.v1.PolicyRow0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eoptimizer/rpc/v1/service.proto\x12\x10optimizer.rpc.v1\x1a\x1boptimizer/rpc/v1/plan.proto\x1a\x1doptimizer/rpc/v1/replan.proto\x1a\x1doptimizer/rpc/v1/result.proto\"\x8a\x01\n\x0bPlanRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\x0f\n\x07publish\x18\x04 \x01(\x08\"\xf8\x01\n\rReplanRequest\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12)\n\x04plan\x18\x02 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12/\n\tpublished\x18\x03 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12,\n\x05rules\x18\x04 \x01(\x0b\x32\x1d.optimizer.rpc.v1.ReplanRules\x12-\n\x07options\x18\x05 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\x12\x0b\n\x03now\x18\x06 \x01(\t\x12\x0f\n\x07publish\x18\x07 \x01(\x08\"\xa6\x01\n\x0eReplanResponse\x12.\n\x06replan\x18\x01 \x01(\x0b\x32\x1e.optimizer.rpc.v1.ReplanResult\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x14\n\x0cplan_version\x18\x03 \x01(\x05\x12\x11\n\troster_id\x18\x04 \x01(\x03\x12\x16\n\x0e\x62\x61se_roster_id\x18\x05 \x01(\x03\x12\x11\n\tpublished\x18\x06 \x01(\x08\"\x13\n\x11ListEventsRequest\"\xaa\x02\n\tEventInfo\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x15\n\rplan_versions\x18\x03 \x01(\x05\x12\x1b\n\x13latest_plan_version\x18\x04 \x01(\x05\x12\x18\n\x10latest_plan_hash\x18\x05 \x01(\t\x12\x1b\n\x13published_roster_id\x18\x06 \x01(\x03\x12\x1e\n\x16published_plan_version\x18\x07 \x01(\x05\x12\x14\n\x0cpublished_at\x18\x08 \x01(\t\x12\x19\n\x11pending_roster_id\x18\t \x01(\x03\x12-\n\x06status\x18\n \x01(\x0e\x32\x1d.optimizer.rpc.v1.EventStatus\x12\x12\n\ncreated_at\x18\x0b \x01(\t\"A\n\x12ListEventsResponse\x12+\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1b.optimizer.rpc.v1.EventInfo\"E\n\x10GetRosterRequest\x12\x13\n\troster_id\x18\x01 \x01(\x03H\x00\x12\x12\n\x08\x65vent_id\x18\x02 \x01(\tH\x00\x42\x08\n\x06roster\"\x89\x02\n\x0cStoredRoster\x12\x11\n\troster_id\x18\x01 \x01(\x03\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x14\n\x0cplan_version\x18\x03 \x01(\x05\x12\x11\n\tplan_hash\x18\x04 \x01(\t\x12\x12\n\ncreated_at\x18\x05 \x01(\t\x12\x0e\n\x06origin\x18\x06 \x01(\t\x12\x16\n\x0e\x62\x61se_roster_id\x18\x07 \x01(\x03\x12\x11\n\tpublished\x18\x08 \x01(\x08\x12,\n\x06result\x18\t \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12.\n\x06replan\x18\n \x01(\x0b\x32\x1e.optimizer.rpc.v1.ReplanResult\")\n\x14PublishRosterRequest\x12\x11\n\troster_id\x18\x01 \x01(\x03\"M\n\x0ePutPlanRequest\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12)\n\x04plan\x18\x02 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\"X\n\x0fPutPlanResponse\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x11\n\tplan_hash\x18\x03 \x01(\t\x12\x0f\n\x07\x63reated\x18\x04 \x01(\x08\"k\n\x0fSimulateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\"\x90\x02\n\x10SimulateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12.\n\x07targets\x18\x02 \x01(\x0b\x32\x1d.optimizer.rpc.v1.RiskTargets\x12\x36\n\nsimulation\x18\x03 \x01(\x0b\x32\".optimizer.rpc.v1.SimulationReport\x12\x33\n\x0crequirements\x18\x04 \x03(\x0b\x32\x1d.optimizer.rpc.v1.Requirement\x12.\n\x07timings\x18\x05 \x03(\x0b\x32\x1d.optimizer.rpc.v1.StageTiming\"<\n\x0fValidateRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\"\x92\x01\n\x10ValidateResponse\x12/\n\nrisk_level\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.RiskLevel\x12\x13\n\x0brisk_reason\x18\x02 \x01(\t\x12\r\n\x05slots\x18\x03 \x01(\x05\x12\r\n\x05posts\x18\x04 \x01(\x05\x12\x1a\n\x12officers_available\x18\x05 \x01(\x05\"\xec\x01\n\x0cPlanProgress\x12*\n\x05phase\x18\x01 \x01(\x0e\x32\x1b.optimizer.rpc.v1.PlanPhase\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x14\n\x0csolver_stage\x18\x05 \x01(\t\x12\x16\n\tobjective\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12\r\n\x05\x62ound\x18\x07 \x01(\x03\x12\x16\n\theadcount\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x11\n\telapsed_s\x18\t \x01(\x01\x42\x0c\n\n_objectiveB\x0c\n\n_headcount\"x\n\tPlanEvent\x12\x32\n\x08progress\x18\x01 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgressH\x00\x12.\n\x06result\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResultH\x00\x42\x07\n\x05\x65vent\"\x89\x02\n\x03Job\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12)\n\x05state\x18\x02 \x01(\x0e\x32\x1a.optimizer.rpc.v1.JobState\x12\x30\n\x08progress\x18\x03 \x01(\x0b\x32\x1e.optimizer.rpc.v1.PlanProgress\x12,\n\x06result\x18\x04 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12\x12\n\nerror_code\x18\x05 \x01(\x05\x12\x15\n\rerror_message\x18\x06 \x01(\t\x12\x15\n\rcreate_time_s\x18\x07 \x01(\x01\x12\x12\n\nend_time_s\x18\x08 \x01(\x01\x12\x11\n\tplan_name\x18\t \x01(\t\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x11\n\x0fListJobsRequest\"7\n\x10ListJobsResponse\x12#\n\x04jobs\x18\x01 \x03(\x0b\x32\x15.optimizer.rpc.v1.Job\"\x84\x01\n\x16\x43omparePoliciesRequest\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.optimizer.rpc.v1.EventPlan\x12-\n\x07options\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RunOptions\x12\x10\n\x08policies\x18\x03 \x03(\t\"\xbc\x02\n\tPolicyRow\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x13\n\x0bwithin_pool\x18\x03 \x01(\x08\x12\x11\n\theadcount\x18\x04 \x01(\x05\x12\x15\n\rofficer_hours\x18\x05 \x01(\x01\x12\x18\n\x10over_cover_hours\x18\x06 \x01(\x01\x12\x19\n\x11under_cover_hours\x18\x07 \x01(\x01\x12\x0f\n\x07wait_ok\x18\x08 \x01(\x01\x12\x12\n\ndensity_ok\x18\t \x01(\x01\x12\x13\n\x0bresponse_ok\x18\n \x01(\x01\x12\x16\n\x0eworst_wait_min\x18\x0b \x01(\x01\x12\x12\n\nchecks_met\x18\x0c \x01(\x05\x12\x0e\n\x06\x63hecks\x18\r \x01(\x05\x12\x0e\n\x06missed\x18\x0e \x03(\t\x12\x15\n\rsolve_seconds\x18\x0f \x01(\x01*\xa9\x01\n\x0b\x45ventStatus\x12\x1c\n\x18\x45VENT_STATUS_UNSPECIFIED\x10\x00\x12\"\n\x1e\x45VENT_STATUS_NOTHING_PUBLISHED\x10\x01\x12\x1b\n\x17\x45VENT_STATUS_UP_TO_DATE\x10\x02\x12\x14\n\x10\x45VENT_STATUS_DUE\x10\x03\x12%\n!EVENT_STATUS_AWAITING_PUBLICATION\x10\x04*\xa3\x01\n\tPlanPhase\x12\x1a\n\x16PLAN_PHASE_UNSPECIFIED\x10\x00\x12\x17\n\x13PLAN_PHASE_VALIDATE\x10\x01\x12\x17\n\x13PLAN_PHASE_SIMULATE\x10\x02\x12\x1b\n\x17PLAN_PHASE_REQUIREMENTS\x10\x03\x12\x14\n\x10PLAN_PHASE_SOLVE\x10\x04\x12\x15\n\x11PLAN_PHASE_VERIFY\x10\x05*\x84\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_RUNNING\x10\x01\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x02\x12\x14\n\x10JOB_STATE_FAILED\x10\x03\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x04\x32\xe5\x08\n\x10OptimizerService\x12\x43\n\x04Plan\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1c.optimizer.rpc.v1.PlanResult\x12J\n\nPlanStream\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x1b.optimizer.rpc.v1.PlanEvent0\x01\x12\x41\n\tSubmitJob\x12\x1d.optimizer.rpc.v1.PlanRequest\x1a\x15.optimizer.rpc.v1.Job\x12@\n\x06GetJob\x12\x1f.optimizer.rpc.v1.GetJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12\x46\n\tCancelJob\x12\".optimizer.rpc.v1.CancelJobRequest\x1a\x15.optimizer.rpc.v1.Job\x12Q\n\x08ListJobs\x12!.optimizer.rpc.v1.ListJobsRequest\x1a\".optimizer.rpc.v1.ListJobsResponse\x12Q\n\x08Simulate\x12!.optimizer.rpc.v1.SimulateRequest\x1a\".optimizer.rpc.v1.SimulateResponse\x12Q\n\x08Validate\x12!.optimizer.rpc.v1.ValidateRequest\x1a\".optimizer.rpc.v1.ValidateResponse\x12Z\n\x0f\x43omparePolicies\x12(.optimizer.rpc.v1.ComparePoliciesRequest\x1a\x1b.optimizer.rpc.v1.PolicyRow0\x01\x12K\n\x06Replan\x12\x1f.optimizer.rpc.v1.ReplanRequest\x1a .optimizer.rpc.v1.ReplanResponse\x12W\n\nListEvents\x12#.optimizer.rpc.v1.ListEventsRequest\x1a$.optimizer.rpc.v1.ListEventsResponse\x12O\n\tGetRoster\x12\".optimizer.rpc.v1.GetRosterRequest\x1a\x1e.optimizer.rpc.v1.StoredRoster\x12W\n\rPublishRoster\x12&.optimizer.rpc.v1.PublishRosterRequest\x1a\x1e.optimizer.rpc.v1.StoredRoster\x12N\n\x07PutPlan\x12 .optimizer.rpc.v1.PutPlanRequest\x1a!.optimizer.rpc.v1.PutPlanResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'optimizer.rpc.v1.service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PLANPHASE']._serialized_start=2041
-  _globals['_PLANPHASE']._serialized_end=2204
-  _globals['_JOBSTATE']._serialized_start=2207
-  _globals['_JOBSTATE']._serialized_end=2339
-  _globals['_PLANREQUEST']._serialized_start=112
-  _globals['_PLANREQUEST']._serialized_end=215
-  _globals['_SIMULATEREQUEST']._serialized_start=217
-  _globals['_SIMULATEREQUEST']._serialized_end=324
-  _globals['_SIMULATERESPONSE']._serialized_start=327
-  _globals['_SIMULATERESPONSE']._serialized_end=599
-  _globals['_VALIDATEREQUEST']._serialized_start=601
-  _globals['_VALIDATEREQUEST']._serialized_end=661
-  _globals['_VALIDATERESPONSE']._serialized_start=664
-  _globals['_VALIDATERESPONSE']._serialized_end=810
-  _globals['_PLANPROGRESS']._serialized_start=813
-  _globals['_PLANPROGRESS']._serialized_end=1049
-  _globals['_PLANEVENT']._serialized_start=1051
-  _globals['_PLANEVENT']._serialized_end=1171
-  _globals['_JOB']._serialized_start=1174
-  _globals['_JOB']._serialized_end=1439
-  _globals['_GETJOBREQUEST']._serialized_start=1441
-  _globals['_GETJOBREQUEST']._serialized_end=1472
-  _globals['_CANCELJOBREQUEST']._serialized_start=1474
-  _globals['_CANCELJOBREQUEST']._serialized_end=1508
-  _globals['_LISTJOBSREQUEST']._serialized_start=1510
-  _globals['_LISTJOBSREQUEST']._serialized_end=1527
-  _globals['_LISTJOBSRESPONSE']._serialized_start=1529
-  _globals['_LISTJOBSRESPONSE']._serialized_end=1584
-  _globals['_COMPAREPOLICIESREQUEST']._serialized_start=1587
-  _globals['_COMPAREPOLICIESREQUEST']._serialized_end=1719
-  _globals['_POLICYROW']._serialized_start=1722
-  _globals['_POLICYROW']._serialized_end=2038
-  _globals['_OPTIMIZERSERVICE']._serialized_start=2342
-  _globals['_OPTIMIZERSERVICE']._serialized_end=3051
+  _globals['_EVENTSTATUS']._serialized_start=3468
+  _globals['_EVENTSTATUS']._serialized_end=3637
+  _globals['_PLANPHASE']._serialized_start=3640
+  _globals['_PLANPHASE']._serialized_end=3803
+  _globals['_JOBSTATE']._serialized_start=3806
+  _globals['_JOBSTATE']._serialized_end=3938
+  _globals['_PLANREQUEST']._serialized_start=144
+  _globals['_PLANREQUEST']._serialized_end=282
+  _globals['_REPLANREQUEST']._serialized_start=285
+  _globals['_REPLANREQUEST']._serialized_end=533
+  _globals['_REPLANRESPONSE']._serialized_start=536
+  _globals['_REPLANRESPONSE']._serialized_end=702
+  _globals['_LISTEVENTSREQUEST']._serialized_start=704
+  _globals['_LISTEVENTSREQUEST']._serialized_end=723
+  _globals['_EVENTINFO']._serialized_start=726
+  _globals['_EVENTINFO']._serialized_end=1024
+  _globals['_LISTEVENTSRESPONSE']._serialized_start=1026
+  _globals['_LISTEVENTSRESPONSE']._serialized_end=1091
+  _globals['_GETROSTERREQUEST']._serialized_start=1093
+  _globals['_GETROSTERREQUEST']._serialized_end=1162
+  _globals['_STOREDROSTER']._serialized_start=1165
+  _globals['_STOREDROSTER']._serialized_end=1430
+  _globals['_PUBLISHROSTERREQUEST']._serialized_start=1432
+  _globals['_PUBLISHROSTERREQUEST']._serialized_end=1473
+  _globals['_PUTPLANREQUEST']._serialized_start=1475
+  _globals['_PUTPLANREQUEST']._serialized_end=1552
+  _globals['_PUTPLANRESPONSE']._serialized_start=1554
+  _globals['_PUTPLANRESPONSE']._serialized_end=1642
+  _globals['_SIMULATEREQUEST']._serialized_start=1644
+  _globals['_SIMULATEREQUEST']._serialized_end=1751
+  _globals['_SIMULATERESPONSE']._serialized_start=1754
+  _globals['_SIMULATERESPONSE']._serialized_end=2026
+  _globals['_VALIDATEREQUEST']._serialized_start=2028
+  _globals['_VALIDATEREQUEST']._serialized_end=2088
+  _globals['_VALIDATERESPONSE']._serialized_start=2091
+  _globals['_VALIDATERESPONSE']._serialized_end=2237
+  _globals['_PLANPROGRESS']._serialized_start=2240
+  _globals['_PLANPROGRESS']._serialized_end=2476
+  _globals['_PLANEVENT']._serialized_start=2478
+  _globals['_PLANEVENT']._serialized_end=2598
+  _globals['_JOB']._serialized_start=2601
+  _globals['_JOB']._serialized_end=2866
+  _globals['_GETJOBREQUEST']._serialized_start=2868
+  _globals['_GETJOBREQUEST']._serialized_end=2899
+  _globals['_CANCELJOBREQUEST']._serialized_start=2901
+  _globals['_CANCELJOBREQUEST']._serialized_end=2935
+  _globals['_LISTJOBSREQUEST']._serialized_start=2937
+  _globals['_LISTJOBSREQUEST']._serialized_end=2954
+  _globals['_LISTJOBSRESPONSE']._serialized_start=2956
+  _globals['_LISTJOBSRESPONSE']._serialized_end=3011
+  _globals['_COMPAREPOLICIESREQUEST']._serialized_start=3014
+  _globals['_COMPAREPOLICIESREQUEST']._serialized_end=3146
+  _globals['_POLICYROW']._serialized_start=3149
+  _globals['_POLICYROW']._serialized_end=3465
+  _globals['_OPTIMIZERSERVICE']._serialized_start=3941
+  _globals['_OPTIMIZERSERVICE']._serialized_end=5066
 # @@protoc_insertion_point(module_scope)

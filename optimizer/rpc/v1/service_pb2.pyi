@@ -1,4 +1,6 @@
 from optimizer.rpc.v1 import plan_pb2 as _plan_pb2
+from optimizer.rpc.v1 import replan_pb2 as _replan_pb2
+from optimizer.rpc.v1 import replan_rules_pb2 as _replan_rules_pb2
 from optimizer.rpc.v1 import result_pb2 as _result_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -8,6 +10,14 @@ from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class EventStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EVENT_STATUS_UNSPECIFIED: _ClassVar[EventStatus]
+    EVENT_STATUS_NOTHING_PUBLISHED: _ClassVar[EventStatus]
+    EVENT_STATUS_UP_TO_DATE: _ClassVar[EventStatus]
+    EVENT_STATUS_DUE: _ClassVar[EventStatus]
+    EVENT_STATUS_AWAITING_PUBLICATION: _ClassVar[EventStatus]
 
 class PlanPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -25,6 +35,11 @@ class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_STATE_SUCCEEDED: _ClassVar[JobState]
     JOB_STATE_FAILED: _ClassVar[JobState]
     JOB_STATE_CANCELLED: _ClassVar[JobState]
+EVENT_STATUS_UNSPECIFIED: EventStatus
+EVENT_STATUS_NOTHING_PUBLISHED: EventStatus
+EVENT_STATUS_UP_TO_DATE: EventStatus
+EVENT_STATUS_DUE: EventStatus
+EVENT_STATUS_AWAITING_PUBLICATION: EventStatus
 PLAN_PHASE_UNSPECIFIED: PlanPhase
 PLAN_PHASE_VALIDATE: PlanPhase
 PLAN_PHASE_SIMULATE: PlanPhase
@@ -38,12 +53,144 @@ JOB_STATE_FAILED: JobState
 JOB_STATE_CANCELLED: JobState
 
 class PlanRequest(_message.Message):
-    __slots__ = ("plan", "options")
+    __slots__ = ("plan", "options", "event_id", "publish")
     PLAN_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_FIELD_NUMBER: _ClassVar[int]
     plan: _plan_pb2.EventPlan
     options: _result_pb2.RunOptions
-    def __init__(self, plan: _Optional[_Union[_plan_pb2.EventPlan, _Mapping]] = ..., options: _Optional[_Union[_result_pb2.RunOptions, _Mapping]] = ...) -> None: ...
+    event_id: str
+    publish: bool
+    def __init__(self, plan: _Optional[_Union[_plan_pb2.EventPlan, _Mapping]] = ..., options: _Optional[_Union[_result_pb2.RunOptions, _Mapping]] = ..., event_id: _Optional[str] = ..., publish: _Optional[bool] = ...) -> None: ...
+
+class ReplanRequest(_message.Message):
+    __slots__ = ("event_id", "plan", "published", "rules", "options", "now", "publish")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    NOW_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    plan: _plan_pb2.EventPlan
+    published: _result_pb2.PlanResult
+    rules: _replan_rules_pb2.ReplanRules
+    options: _result_pb2.RunOptions
+    now: str
+    publish: bool
+    def __init__(self, event_id: _Optional[str] = ..., plan: _Optional[_Union[_plan_pb2.EventPlan, _Mapping]] = ..., published: _Optional[_Union[_result_pb2.PlanResult, _Mapping]] = ..., rules: _Optional[_Union[_replan_rules_pb2.ReplanRules, _Mapping]] = ..., options: _Optional[_Union[_result_pb2.RunOptions, _Mapping]] = ..., now: _Optional[str] = ..., publish: _Optional[bool] = ...) -> None: ...
+
+class ReplanResponse(_message.Message):
+    __slots__ = ("replan", "event_id", "plan_version", "roster_id", "base_roster_id", "published")
+    REPLAN_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    BASE_ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    replan: _replan_pb2.ReplanResult
+    event_id: str
+    plan_version: int
+    roster_id: int
+    base_roster_id: int
+    published: bool
+    def __init__(self, replan: _Optional[_Union[_replan_pb2.ReplanResult, _Mapping]] = ..., event_id: _Optional[str] = ..., plan_version: _Optional[int] = ..., roster_id: _Optional[int] = ..., base_roster_id: _Optional[int] = ..., published: _Optional[bool] = ...) -> None: ...
+
+class ListEventsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class EventInfo(_message.Message):
+    __slots__ = ("event_id", "name", "plan_versions", "latest_plan_version", "latest_plan_hash", "published_roster_id", "published_plan_version", "published_at", "pending_roster_id", "status", "created_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PLAN_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    LATEST_PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LATEST_PLAN_HASH_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    name: str
+    plan_versions: int
+    latest_plan_version: int
+    latest_plan_hash: str
+    published_roster_id: int
+    published_plan_version: int
+    published_at: str
+    pending_roster_id: int
+    status: EventStatus
+    created_at: str
+    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., plan_versions: _Optional[int] = ..., latest_plan_version: _Optional[int] = ..., latest_plan_hash: _Optional[str] = ..., published_roster_id: _Optional[int] = ..., published_plan_version: _Optional[int] = ..., published_at: _Optional[str] = ..., pending_roster_id: _Optional[int] = ..., status: _Optional[_Union[EventStatus, str]] = ..., created_at: _Optional[str] = ...) -> None: ...
+
+class ListEventsResponse(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[EventInfo]
+    def __init__(self, events: _Optional[_Iterable[_Union[EventInfo, _Mapping]]] = ...) -> None: ...
+
+class GetRosterRequest(_message.Message):
+    __slots__ = ("roster_id", "event_id")
+    ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    roster_id: int
+    event_id: str
+    def __init__(self, roster_id: _Optional[int] = ..., event_id: _Optional[str] = ...) -> None: ...
+
+class StoredRoster(_message.Message):
+    __slots__ = ("roster_id", "event_id", "plan_version", "plan_hash", "created_at", "origin", "base_roster_id", "published", "result", "replan")
+    ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PLAN_HASH_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    BASE_ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    REPLAN_FIELD_NUMBER: _ClassVar[int]
+    roster_id: int
+    event_id: str
+    plan_version: int
+    plan_hash: str
+    created_at: str
+    origin: str
+    base_roster_id: int
+    published: bool
+    result: _result_pb2.PlanResult
+    replan: _replan_pb2.ReplanResult
+    def __init__(self, roster_id: _Optional[int] = ..., event_id: _Optional[str] = ..., plan_version: _Optional[int] = ..., plan_hash: _Optional[str] = ..., created_at: _Optional[str] = ..., origin: _Optional[str] = ..., base_roster_id: _Optional[int] = ..., published: _Optional[bool] = ..., result: _Optional[_Union[_result_pb2.PlanResult, _Mapping]] = ..., replan: _Optional[_Union[_replan_pb2.ReplanResult, _Mapping]] = ...) -> None: ...
+
+class PublishRosterRequest(_message.Message):
+    __slots__ = ("roster_id",)
+    ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    roster_id: int
+    def __init__(self, roster_id: _Optional[int] = ...) -> None: ...
+
+class PutPlanRequest(_message.Message):
+    __slots__ = ("event_id", "plan")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    plan: _plan_pb2.EventPlan
+    def __init__(self, event_id: _Optional[str] = ..., plan: _Optional[_Union[_plan_pb2.EventPlan, _Mapping]] = ...) -> None: ...
+
+class PutPlanResponse(_message.Message):
+    __slots__ = ("event_id", "version", "plan_hash", "created")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    PLAN_HASH_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    version: int
+    plan_hash: str
+    created: bool
+    def __init__(self, event_id: _Optional[str] = ..., version: _Optional[int] = ..., plan_hash: _Optional[str] = ..., created: _Optional[bool] = ...) -> None: ...
 
 class SimulateRequest(_message.Message):
     __slots__ = ("plan", "options")

@@ -80,6 +80,31 @@ class OptimizerServiceStub:
                 request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.SerializeToString,
                 response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.FromString,
                 _registered_method=True)
+        self.Replan = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/Replan',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanResponse.FromString,
+                _registered_method=True)
+        self.ListEvents = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/ListEvents',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsResponse.FromString,
+                _registered_method=True)
+        self.GetRoster = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/GetRoster',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.GetRosterRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.FromString,
+                _registered_method=True)
+        self.PublishRoster = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/PublishRoster',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PublishRosterRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.FromString,
+                _registered_method=True)
+        self.PutPlan = channel.unary_unary(
+                '/optimizer.rpc.v1.OptimizerService/PutPlan',
+                request_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanRequest.SerializeToString,
+                response_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanResponse.FromString,
+                _registered_method=True)
 
 
 class OptimizerServiceServicer:
@@ -156,6 +181,49 @@ class OptimizerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Replan(self, request, context):
+        """The plan store (a server started with --store): every plan version, roster and publication
+        of each event. Without a store these calls, and Plan/PlanStream/SubmitJob naming an event,
+        are FAILED_PRECONDITION. Every authenticated caller shares the one store. Unknown events and
+        rosters are NOT_FOUND.
+
+        Re-plan an event against its published roster, changing it as little as the new plan
+        allows: by event_id from the store (FAILED_PRECONDITION when nothing is published), or with
+        an explicit plan and published result (nothing stored). Takes a solve slot like Plan.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEvents(self, request, context):
+        """Every event with its latest plan version, published roster and whether a re-plan is due.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRoster(self, request, context):
+        """A stored roster with its result: by id, or the published one of an event.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishRoster(self, request, context):
+        """Make a roster its event's published one; earlier publications stay in the history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutPlan(self, request, context):
+        """Add a plan version to an event (created if new); a plan equal to the latest version is not
+        stored twice. The plan is validated first (INVALID_ARGUMENT).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OptimizerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -203,6 +271,31 @@ def add_OptimizerServiceServicer_to_server(servicer, server):
                     servicer.ComparePolicies,
                     request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.FromString,
                     response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.SerializeToString,
+            ),
+            'Replan': grpc.unary_unary_rpc_method_handler(
+                    servicer.Replan,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanResponse.SerializeToString,
+            ),
+            'ListEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvents,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsResponse.SerializeToString,
+            ),
+            'GetRoster': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRoster,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.GetRosterRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.SerializeToString,
+            ),
+            'PublishRoster': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishRoster,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PublishRosterRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.SerializeToString,
+            ),
+            'PutPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutPlan,
+                    request_deserializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanRequest.FromString,
+                    response_serializer=optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -448,6 +541,141 @@ class OptimizerService:
             '/optimizer.rpc.v1.OptimizerService/ComparePolicies',
             optimizer_dot_rpc_dot_v1_dot_service__pb2.ComparePoliciesRequest.SerializeToString,
             optimizer_dot_rpc_dot_v1_dot_service__pb2.PolicyRow.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Replan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/Replan',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ReplanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/ListEvents',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.ListEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRoster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/GetRoster',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.GetRosterRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishRoster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/PublishRoster',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PublishRosterRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.StoredRoster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optimizer.rpc.v1.OptimizerService/PutPlan',
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanRequest.SerializeToString,
+            optimizer_dot_rpc_dot_v1_dot_service__pb2.PutPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,

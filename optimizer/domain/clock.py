@@ -1,0 +1,32 @@
+"""Grid minutes as the clock times a planner reads: one rendering for reports, reasons and diffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from optimizer.domain.types import Minutes, TimeGrid
+
+
+class Clock:
+    """Grid minutes as wall-clock "HH:MM" (with the date on multi-day grids or past midnight) when
+    the grid has a start time, "+H:MM" from the horizon start otherwise."""
+
+    def __init__(self, grid: TimeGrid) -> None:
+        self.start: dt.datetime | None = None
+        if grid.start_time:
+            try:
+                self.start = dt.datetime.fromisoformat(grid.start_time)
+            except ValueError:
+                self.start = None
+        self.multi_day = grid.horizon_min > 24 * 60
+
+    def __call__(self, minute: Minutes) -> str:
+        if self.start is None:
+            return f"+{minute // 60:d}:{minute % 60:02d}"
+        moment = self.start + dt.timedelta(minutes=minute)
+        if self.multi_day or moment.date() != self.start.date():
+            return moment.strftime("%m-%d %H:%M")
+        return moment.strftime("%H:%M")
+
+    def span(self, start: Minutes, end: Minutes) -> str:
+        return f"{self(start)}-{self(end)}"
