@@ -620,6 +620,12 @@ class GateSlotStats:
     spilled_mean: tuple[float, ...] = ()
     # Half-width of the 95% confidence interval of wait_quantile_min over the replications.
     wait_quantile_ci_min: tuple[float, ...] = ()
+    # Half-widths of the 95% confidence intervals of the arrivals per replication, the mean wait,
+    # the mean of the replications' longest queues and the utilisation (empty: not measured).
+    arrivals_ci: tuple[float, ...] = ()
+    wait_mean_ci_min: tuple[float, ...] = ()
+    queue_max_ci: tuple[float, ...] = ()
+    utilisation_ci: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

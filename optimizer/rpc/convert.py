@@ -519,6 +519,10 @@ def simulation_to_pb(sim: d.SimulationResult, grid: d.TimeGrid) -> result_pb2.Si
                 wait_quantile_ci_min=(
                     gate.wait_quantile_ci_min[slot] if gate.wait_quantile_ci_min else 0.0
                 ),
+                arrivals_ci=gate.arrivals_ci[slot] if gate.arrivals_ci else 0.0,
+                wait_mean_ci_min=gate.wait_mean_ci_min[slot] if gate.wait_mean_ci_min else 0.0,
+                queue_max_ci=gate.queue_max_ci[slot] if gate.queue_max_ci else 0.0,
+                utilisation_ci=gate.utilisation_ci[slot] if gate.utilisation_ci else 0.0,
             )
     for zone in sim.zones:
         zone_msg = msg.zones.add(zone_id=zone.zone_id)

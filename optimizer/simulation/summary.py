@@ -122,6 +122,28 @@ def _gate_stats(
         replications_met=float(met.mean()),
         spilled_mean=spilled,
         wait_quantile_ci_min=_floats(ci_half_width(by_rep)),
+        arrivals_ci=_floats(
+            ci_half_width(np.array([np.bincount(r.arrival_slot, minlength=n) for r in runs]))
+        ),
+        wait_mean_ci_min=_floats(
+            ci_half_width(np.array([slot_means(r.wait_min, r.arrival_slot, n) for r in runs]))
+        ),
+        queue_max_ci=_floats(ci_half_width(np.array([r.queue_max for r in runs]))),
+        utilisation_ci=_floats(
+            ci_half_width(
+                np.array(
+                    [
+                        np.divide(
+                            r.busy_lane_min,
+                            open_lane_min / len(runs),
+                            out=np.zeros(n),
+                            where=open_lane_min > 0,
+                        )
+                        for r in runs
+                    ]
+                )
+            )
+        ),
     )
     return stats, by_rep
 

@@ -178,7 +178,7 @@ class PoolNeed(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., available: _Optional[int] = ..., needed: _Optional[int] = ...) -> None: ...
 
 class GateSlotStats(_message.Message):
-    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation", "spilled", "wait_quantile_ci_min")
+    __slots__ = ("start_min", "arrivals", "lanes_open", "wait_mean_min", "wait_quantile_min", "queue_max", "utilisation", "spilled", "wait_quantile_ci_min", "arrivals_ci", "wait_mean_ci_min", "queue_max_ci", "utilisation_ci")
     START_MIN_FIELD_NUMBER: _ClassVar[int]
     ARRIVALS_FIELD_NUMBER: _ClassVar[int]
     LANES_OPEN_FIELD_NUMBER: _ClassVar[int]
@@ -188,6 +188,10 @@ class GateSlotStats(_message.Message):
     UTILISATION_FIELD_NUMBER: _ClassVar[int]
     SPILLED_FIELD_NUMBER: _ClassVar[int]
     WAIT_QUANTILE_CI_MIN_FIELD_NUMBER: _ClassVar[int]
+    ARRIVALS_CI_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MEAN_CI_MIN_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_MAX_CI_FIELD_NUMBER: _ClassVar[int]
+    UTILISATION_CI_FIELD_NUMBER: _ClassVar[int]
     start_min: int
     arrivals: float
     lanes_open: int
@@ -197,7 +201,11 @@ class GateSlotStats(_message.Message):
     utilisation: float
     spilled: float
     wait_quantile_ci_min: float
-    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ..., spilled: _Optional[float] = ..., wait_quantile_ci_min: _Optional[float] = ...) -> None: ...
+    arrivals_ci: float
+    wait_mean_ci_min: float
+    queue_max_ci: float
+    utilisation_ci: float
+    def __init__(self, start_min: _Optional[int] = ..., arrivals: _Optional[float] = ..., lanes_open: _Optional[int] = ..., wait_mean_min: _Optional[float] = ..., wait_quantile_min: _Optional[float] = ..., queue_max: _Optional[float] = ..., utilisation: _Optional[float] = ..., spilled: _Optional[float] = ..., wait_quantile_ci_min: _Optional[float] = ..., arrivals_ci: _Optional[float] = ..., wait_mean_ci_min: _Optional[float] = ..., queue_max_ci: _Optional[float] = ..., utilisation_ci: _Optional[float] = ...) -> None: ...
 
 class GateStats(_message.Message):
     __slots__ = ("gate_id", "slots")
