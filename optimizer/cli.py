@@ -657,7 +657,8 @@ def _cmd_replan(args: argparse.Namespace) -> int:
             print(f"Event {args.event}: plan version {version.version} {state}")
         done = _replan_one(store, args.event, args)
     outcome = done.outcome
-    print(report.plan_summary(outcome.outcome))
+    cause = "kept pins, frozen window or change cap" if outcome.conflicts else "pool short"
+    print(report.plan_summary(outcome.outcome, short_cause=cause))
     print()
     grid = outcome.outcome.plan.grid
     title = f"Changes to published roster {done.base.roster_id}:"

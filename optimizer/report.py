@@ -45,7 +45,9 @@ def requirement_lines(outcome: SimulateOutcome | PlanOutcome) -> list[str]:
     return lines
 
 
-def plan_summary(outcome: PlanOutcome) -> str:
+def plan_summary(outcome: PlanOutcome, short_cause: str = "pool short") -> str:
+    """The summary a planner reads; ``short_cause`` says why a roster that falls short does (a
+    re-plan held back by pins or a frozen window is short for that reason, not the pool)."""
     plan: EventPlan = outcome.plan
     roster = outcome.roster
     lines = [
@@ -55,7 +57,7 @@ def plan_summary(outcome: PlanOutcome) -> str:
         "",
         f"Roster: {roster.status.name}  headcount {roster.headcount}  "
         + (
-            f"(pool short; full coverage needs at least {roster.lower_bound})"
+            f"({short_cause}; full coverage needs at least {roster.lower_bound})"
             if roster.status is SolveStatus.INFEASIBLE
             else f"lower bound {roster.lower_bound}  gap {roster.gap:.1%}"
         ),
@@ -78,7 +80,7 @@ def plan_summary(outcome: PlanOutcome) -> str:
         )
     if roster.shortfalls:
         clock = Clock(plan.grid)
-        lines.append("  Short: the pool cannot cover every requirement:")
+        lines.append(f"  Short ({short_cause}): not every requirement is covered:")
         for s in roster.shortfalls:
             span = f"{clock(s.start_min)}-{clock(s.end_min)}"
             lines.append(f"    {s.officers} x {s.officer_type} missing {span}")
