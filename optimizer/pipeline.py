@@ -341,6 +341,7 @@ def replan(
     on_progress: ProgressHandler | None = None,
     stop_event: threading.Event | None = None,
     published_requirements: Sequence[Requirement] | None = None,
+    deadline: float | None = None,
 ) -> ReplanOutcome:
     """Re-plan ``plan`` against the ``published`` roster: fewest officers, then fewest changes.
 
@@ -349,7 +350,8 @@ def replan(
     keep ``rules`` (frozen window, pins, cap), the one changing fewest published officers, then
     the plan's other objectives. The diff's reasons quote how the demand changed against
     ``published_requirements`` (the requirements the published roster was made for) when given,
-    otherwise against what the published roster put on each post.
+    otherwise against what the published roster put on each post. ``deadline`` cuts the
+    solver's time limit once the simulation has been timed, as in ``plan()``.
 
     Raises
     ------
@@ -362,6 +364,7 @@ def replan(
     sim = simulate(plan, options, on_progress, stop_event)
     clock = _Clock()
     clock.timings.extend(sim.timings)
+    options = fit_deadline(options, deadline, sum(s for _, s in sim.timings), time.monotonic())
     _check_stop(stop_event, "before solving")
     _say(on_progress, Phase.SOLVE, "re-planning against the published roster")
     with clock.stage("roster"):

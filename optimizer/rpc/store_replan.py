@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from dataclasses import dataclass
 
 from optimizer import pipeline
@@ -21,13 +20,6 @@ from optimizer.errors import InvalidInput, Violation
 from optimizer.rpc import convert, replan_convert, store_ops
 from optimizer.rpc.v1 import plan_pb2, replan_pb2, result_pb2
 from optimizer.store import PlanStore, PlanVersion, StoredRoster
-
-# ``pipeline.replan`` takes no deadline, so a caller's deadline is met by cutting the solver's
-# time limit before the run starts, when the simulation has not been timed yet: this much is
-# kept back for it (and half as much again for verification, as ``fit_deadline`` does). The
-# quickstart simulates in about 0.5 s; a slower simulation can run a call past its deadline, which
-# then ends DEADLINE_EXCEEDED and stops the work.
-DEADLINE_SIMULATE_S = 2.0
 
 
 def parse_now(text: str, grid: TimeGrid, field: str = "now") -> dt.datetime:
@@ -92,12 +84,8 @@ def replan_messages(
     old_requirements = None
     if published_plan is not None and published_plan.grid == plan.grid:
         old_requirements = replan_convert.requirements_from_result(published, plan.grid)
-    if deadline is not None:
-        options = pipeline.fit_deadline(
-            options, deadline - DEADLINE_SIMULATE_S, DEADLINE_SIMULATE_S, time.monotonic()
-        )
     outcome = pipeline.replan(
-        plan, roster, options, domain_rules, on_progress, stop_event, old_requirements
+        plan, roster, options, domain_rules, on_progress, stop_event, old_requirements, deadline
     )
     return outcome, replan_convert.replan_result_to_proto(outcome, domain_rules)
 
