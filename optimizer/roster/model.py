@@ -21,6 +21,16 @@ Rules: per officer type and slot, the flows out of the type do not exceed the of
 working the slot; per post type and slot, the flows in (plus the shortfall) reach the demand; per
 group, the officers used do not exceed its size. Posts of one type are interchangeable for a
 single slot, so per-type totals are exact: ``optimizer.roster.assign`` splits them onto posts.
+
+Rotation reserve (``CoverInput.rotation``): where a post type's whole demand over L + 1
+consecutive slots is at one post with a rotation limit of L slots, no officer may stand at that
+post in all L + 1 of them, so an officer on duty throughout the window (no break in it) covers it
+in at most L. Per window and covering type ``a``, the demand that type covers there is at most
+its officer-slots on duty in the window less those officers:
+``c[a] <= sum(w[a, s]) - sum(x[j] for columns of a covering the whole window)``, with
+``c[a] <= `` the type's flow to the post type over the window and ``sum(c) >=`` the demand met
+there. It holds for every roster the post rules allow (officer by officer), so it only removes
+rosters the post assignment would leave short, and the headcount bound stays a bound for them.
 """
 
 from __future__ import annotations
@@ -46,6 +56,20 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RotationWindow:
+    """Slots ``first .. first + limit`` in which the demand of ``post_type`` is all at one post
+    that no officer may hold for more than ``limit`` consecutive slots."""
+
+    post_type: int
+    first: int
+    limit: int
+
+    @property
+    def end(self) -> int:
+        return self.first + self.limit + 1
+
+
+@dataclass(frozen=True)
 class CoverInput:
     """A covering problem over types, slots and columns, with no domain objects in it.
 
@@ -61,6 +85,8 @@ class CoverInput:
     # Per post type, (weight, demand per slot) tiers summing to ``demand[b]``: with shortfall
     # allowed, an officer missing from tier k costs its weight. Empty: every officer weighs 1.
     tiers: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...] = ()
+    # Windows that need a rotation reserve (see the module docstring). Empty: none.
+    rotation: tuple[RotationWindow, ...] = ()
 
 
 @dataclass
@@ -102,11 +128,38 @@ class CoverModel:
         raise ValueError(f"no objective {name!r} in this model")
 
 
-def _column_upper_bound(column: Column, coverable: Sequence[Sequence[int]], cap: int) -> int:
+def _column_upper_bound(
+    column: Column, coverable: Sequence[Sequence[int]], cap: int, limit: int = 0
+) -> int:
     # More officers on one column than the peak demand its type can fill over its slots are never
-    # needed: the extra ones could be dropped and the cover would still hold.
+    # needed: the extra ones could be dropped and the cover would still hold. A column spanning a
+    # rotation window (shortest limit ``limit``) may need relief too: with peak * (L + 1) / L
+    # officers, L slots each cover what the peak could in the window's L + 1, so dropping any
+    # beyond that keeps every reserve constraint as well.
     peak = max((coverable[column.officer_type][s] for s in column.slots), default=0)
+    if limit > 0:
+        peak = -(-peak * (limit + 1) // limit)
     return min(cap, peak)
+
+
+def _spans(column: Column, window: RotationWindow) -> bool:
+    """Whether ``column`` works every slot of ``window`` (so with no break inside it)."""
+    return any(first <= window.first and window.end <= end for first, end in _runs(column.slots))
+
+
+def _spanning_limits(inp: CoverInput) -> list[int]:
+    """Per column, the shortest limit of a rotation window it spans and its type may fill (0:
+    none)."""
+    limits = [0] * len(inp.columns)
+    if not inp.rotation:
+        return limits
+    for j, c in enumerate(inp.columns):
+        for window in inp.rotation:
+            if window.post_type not in inp.covers[c.officer_type] or not _spans(c, window):
+                continue
+            if limits[j] == 0 or window.limit < limits[j]:
+                limits[j] = window.limit
+    return limits
 
 
 def _runs(slots: Sequence[int]) -> list[tuple[int, int]]:
@@ -159,6 +212,72 @@ def _working_officers(
     return working
 
 
+def _add_rotation_reserve(
+    model: cp_model.CpModel,
+    inp: CoverInput,
+    x: Sequence[cp_model.IntVar],
+    working: Sequence[Sequence[cp_model.IntVar | None]],
+    flow_of: dict[tuple[int, int, int], cp_model.LinearExprT],
+    shortfall: dict[tuple[int, int, int], cp_model.IntVar],
+) -> list[cp_model.IntVar]:
+    """Add the rotation reserve constraints (module docstring); return the variables made."""
+    made: list[cp_model.IntVar] = []
+    if not inp.rotation:
+        return made
+    missing: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for (b, _, s), u in shortfall.items():
+        missing.setdefault((b, s), []).append(u)
+    runs_of = [(j, c.officer_type, _runs(c.slots)) for j, c in enumerate(inp.columns)]
+    for k, window in enumerate(inp.rotation):
+        b = window.post_type
+        slots = range(window.first, window.end)
+        if b >= len(inp.demand) or window.limit <= 0 or window.end > inp.n_slots:
+            continue
+        need = sum(inp.demand[b][s] for s in slots)
+        if need <= 0:
+            continue
+        met = need - cp_model.LinearExpr.sum([u for s in slots for u in missing.get((b, s), [])])
+        # Types with no officer on duty all through the window fill it by their flow alone.
+        free: list[cp_model.LinearExprT] = []
+        capped: list[tuple[cp_model.LinearExpr, cp_model.LinearExpr]] = []
+        for a, targets in enumerate(inp.covers):
+            if b not in targets:
+                continue
+            flows = [flow_of[a, b, s] for s in slots if (a, b, s) in flow_of]
+            if not flows:
+                continue
+            full = [
+                x[j]
+                for j, t, runs in runs_of
+                if t == a and any(f <= window.first and window.end <= e for f, e in runs)
+            ]
+            if not full:
+                free.extend(flows)
+                continue
+            on_duty = [w for s in slots if (w := working[a][s]) is not None]
+            capped.append(
+                (
+                    cp_model.LinearExpr.sum(flows),
+                    cp_model.LinearExpr.sum(on_duty) - cp_model.LinearExpr.sum(full),
+                )
+            )
+        if not capped:
+            continue
+        if len(capped) == 1:
+            # The flow cap is implied: the per-slot cover already makes the flows reach ``met``.
+            model.add(met <= capped[0][1] + cp_model.LinearExpr.sum(free))
+            continue
+        parts = []
+        for i, (flow, reserve) in enumerate(capped):
+            part = model.new_int_var(0, need, f"c[{k}|{i}]")
+            model.add(part <= flow)
+            model.add(part <= reserve)
+            parts.append(part)
+        made.extend(parts)
+        model.add(met <= cp_model.LinearExpr.sum(parts) + cp_model.LinearExpr.sum(free))
+    return made
+
+
 def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverModel:
     """Build the covering model for ``inp``.
 
@@ -187,7 +306,11 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
         ]
         for a in range(n_types)
     ]
-    upper = [_column_upper_bound(c, coverable, inp.group_caps[c.group]) for c in inp.columns]
+    spanning = _spanning_limits(inp)
+    upper = [
+        _column_upper_bound(c, coverable, inp.group_caps[c.group], limit)
+        for c, limit in zip(inp.columns, spanning, strict=True)
+    ]
     x = [
         model.new_int_var(0, ub, f"x[{j}|g{c.group}]")
         for j, (c, ub) in enumerate(zip(inp.columns, upper, strict=True))
@@ -199,6 +322,8 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
     ]
     variables = list(x) + [w for row in working for w in row if w is not None]
     substitutes: list[cp_model.LinearExprT] = []
+    # flow_of[a, b, s]: what type a contributes to the cover of post type b in slot s.
+    flow_of: dict[tuple[int, int, int], cp_model.LinearExprT] = {}
     for a in range(n_types):
         targets = [b for b in inp.covers[a] if b < n_post_types and demanded[b]]
         for s in range(inp.n_slots):
@@ -208,6 +333,7 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
             live = [b for b in targets if inp.demand[b][s] > 0]
             if len(live) == 1:
                 inflow[live[0]][s].append(on_duty)
+                flow_of[a, live[0], s] = on_duty
                 if live[0] != a:
                     substitutes.append(on_duty)
             elif len(live) > 1:
@@ -216,6 +342,7 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
                 model.add(sum(flows) <= on_duty)
                 for b, flow in zip(live, flows, strict=True):
                     inflow[b][s].append(flow)
+                    flow_of[a, b, s] = flow
                     if b != a:
                         substitutes.append(flow)
 
@@ -238,6 +365,7 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
                     variables.append(u)
                     terms.append(u)
             model.add(sum(terms) >= need)
+    variables.extend(_add_rotation_reserve(model, inp, x, working, flow_of, shortfall))
 
     by_group: list[list[cp_model.IntVar]] = [[] for _ in inp.group_caps]
     for j, c in enumerate(inp.columns):

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from optimizer.domain.types import EventPlan, OfficerTypeId, Requirement
 from optimizer.errors import InvalidInput, Violation
 from optimizer.roster.bounds import CheapBounds, cheap_bounds
-from optimizer.roster.model import Column, CoverInput
+from optimizer.roster.model import Column, CoverInput, RotationWindow
 from optimizer.roster.priority import post_weights
+from optimizer.roster.rules import post_rules
 from optimizer.roster.templates import TemplateSet, template_set
 
 
@@ -67,6 +68,42 @@ def _type_ids(plan: EventPlan, requirements: Sequence[Requirement]) -> tuple[Off
     return (*dict.fromkeys(ids), *sorted(extra - set(ids)))
 
 
+def rotation_windows(
+    plan: EventPlan, requirements: Sequence[Requirement], type_ids: Sequence[OfficerTypeId]
+) -> tuple[RotationWindow, ...]:
+    """Every run of L + 1 slots in which a post type's demand is all at one post of limit L slots.
+
+    L is the post's rotation limit in whole slots (at least 1: the first slot of a stint is always
+    allowed). Where a type has demand at two posts, officers may rotate between them, and where
+    its post has no limit, nobody need stand down: no window there.
+    """
+    slot_min = plan.grid.slot_min
+    limits = post_rules(plan, requirements).max_continuous_min
+    index = {t: b for b, t in enumerate(type_ids)}
+    # busy[b][s]: posts of type b with demand in slot s; sole[b][s]: one of them (-1: none).
+    sole = [[-1] * plan.grid.n_slots for _ in type_ids]
+    busy = [[0] * plan.grid.n_slots for _ in type_ids]
+    for p, req in enumerate(requirements):
+        b = index[req.officer_type]
+        for s, n in enumerate(req.officers):
+            if n > 0:
+                busy[b][s] += 1
+                sole[b][s] = p
+    windows = []
+    for b, row in enumerate(sole):
+        for first in range(plan.grid.n_slots):
+            p = row[first]
+            if p < 0 or busy[b][first] != 1 or limits[p] <= 0:
+                continue
+            limit = max(1, limits[p] // slot_min)
+            end = first + limit + 1
+            if end <= plan.grid.n_slots and all(
+                row[s] == p and busy[b][s] == 1 for s in range(first, end)
+            ):
+                windows.append(RotationWindow(b, first, limit))
+    return tuple(windows)
+
+
 def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> RosterProblem:
     """Index types, sum the demand per post type, build groups, templates, columns and bounds.
 
@@ -116,6 +153,7 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
         columns=columns,
         group_caps=tuple(g.count for g in templates.groups),
         tiers=tiers,
+        rotation=rotation_windows(plan, requirements, type_ids),
     )
     longest = dict.fromkeys(type_ids, 0)
     for column in columns:
