@@ -57,14 +57,12 @@ from optimizer.domain.coverage import officers_by_post, working_slots
 from optimizer.domain.replan import PinConflict, ReplanRules, validate_rules
 from optimizer.domain.types import (
     EventPlan,
-    OfficerTypeId,
     PostId,
     Requirement,
     Roster,
     RunOptions,
     Shift,
     SolveStatus,
-    TypeHeadcount,
 )
 from optimizer.errors import InvalidInput, Violation
 from optimizer.roster.assign import Assignment, Duty, assign_posts, post_shortfalls, shortfalls
@@ -76,6 +74,7 @@ from optimizer.roster.solve import (
     RULE_ROUNDS,
     SUBSTITUTION,
     SUBSTITUTION_BUDGET,
+    type_headcounts,
 )
 from optimizer.roster.solver import ProgressHandler, StagedSolution, _configure, solve_stages
 from optimizer.roster.templates import OfficerGroup, Template, shift_templates
@@ -1229,19 +1228,7 @@ class _Replanner:
         if status is not SolveStatus.INFEASIBLE and missing:
             # The post rules left gaps the per-type model could not see: say so.
             status = SolveStatus.FEASIBLE
-        available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
-        for group in problem.templates.groups:
-            available[group.officer_type] += group.count
-        by_type = tuple(
-            TypeHeadcount(
-                officer_type=t,
-                headcount=sum(1 for s in shifts if s.officer_type == t),
-                lower_bound=cheap.by_type.get(t, 0),
-                available=available[t],
-                officer_minutes=sum(s.end_min - s.start_min for s in shifts if s.officer_type == t),
-            )
-            for t in problem.type_ids
-        )
+        by_type = type_headcounts(problem, shifts)
         roster = Roster(
             status=status,
             shifts=shifts,

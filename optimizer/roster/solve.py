@@ -419,19 +419,7 @@ class RosterSolver:
             for stage in staged.stages:
                 if stage.objective == "officer_hours" and stage.bound is not None:
                     minutes_bound = max(minutes_bound, stage.bound)
-        available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
-        for group in problem.templates.groups:
-            available[group.officer_type] += group.count
-        by_type = tuple(
-            TypeHeadcount(
-                officer_type=t,
-                headcount=sum(1 for s in shifts if s.officer_type == t),
-                lower_bound=cheap.by_type.get(t, 0),
-                available=available[t],
-                officer_minutes=sum(s.end_min - s.start_min for s in shifts if s.officer_type == t),
-            )
-            for t in problem.type_ids
-        )
+        by_type = type_headcounts(problem, shifts)
         return Roster(
             status=status,
             shifts=shifts,
@@ -459,6 +447,23 @@ def _with_extra_demand(
         cover,
         demand=tuple(tuple(row) for row in demand),
         tiers=tuple(tuple(sorted(by_type.items(), reverse=True)) for by_type in tiers),
+    )
+
+
+def type_headcounts(problem: RosterProblem, shifts: Sequence[Shift]) -> tuple[TypeHeadcount, ...]:
+    """Per officer type: officers rostered, the cheap bound, the pool and paid minutes."""
+    available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
+    for group in problem.templates.groups:
+        available[group.officer_type] += group.count
+    return tuple(
+        TypeHeadcount(
+            officer_type=t,
+            headcount=sum(1 for s in shifts if s.officer_type == t),
+            lower_bound=problem.bounds.by_type.get(t, 0),
+            available=available[t],
+            officer_minutes=sum(s.end_min - s.start_min for s in shifts if s.officer_type == t),
+        )
+        for t in problem.type_ids
     )
 
 
