@@ -12,12 +12,7 @@ class Clock:
     the grid has a start time, "+H:MM" from the horizon start otherwise."""
 
     def __init__(self, grid: TimeGrid) -> None:
-        self.start: dt.datetime | None = None
-        if grid.start_time:
-            try:
-                self.start = dt.datetime.fromisoformat(grid.start_time)
-            except ValueError:
-                self.start = None
+        self.start = grid.start()
         self.multi_day = grid.horizon_min > 24 * 60
 
     def __call__(self, minute: Minutes) -> str:

@@ -133,8 +133,15 @@ def validate_rules(rules: ReplanRules, grid: TimeGrid, path: str = "replan") -> 
         )
     if rules.max_changes is not None and rules.max_changes < 0:
         violations.append(Violation(f"{path}.max_changes", f"{rules.max_changes} is negative"))
+    violations.extend(pin_violations(rules.pinned_officer_ids, path))
+    return violations
+
+
+def pin_violations(officer_ids: Iterable[str], path: str) -> list[Violation]:
+    """Empty or repeated pinned ids, named ``<path>.pinned_officer_ids[i]``."""
+    violations = []
     seen: set[str] = set()
-    for i, officer_id in enumerate(rules.pinned_officer_ids):
+    for i, officer_id in enumerate(officer_ids):
         if not officer_id:
             violations.append(Violation(f"{path}.pinned_officer_ids[{i}]", "must not be empty"))
         elif officer_id in seen:

@@ -7,6 +7,7 @@ used and tested on its own. Times are integer minutes from the start of the plan
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from typing import NewType
@@ -72,6 +73,13 @@ class TimeGrid:
     slot_min: Minutes
     horizon_min: Minutes
     start_time: str = ""
+
+    def start(self) -> dt.datetime | None:
+        """``start_time`` as a datetime; None when it is empty or not ISO 8601."""
+        try:
+            return dt.datetime.fromisoformat(self.start_time) if self.start_time else None
+        except ValueError:
+            return None
 
     @property
     def n_slots(self) -> int:

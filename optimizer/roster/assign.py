@@ -28,7 +28,7 @@ same shifts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -103,11 +103,7 @@ def name_duties(
             if k < len(group.officer_ids):
                 officer_id = group.officer_ids[k]
             else:
-                while True:
-                    next_number[group.officer_type] += 1
-                    officer_id = f"{group.officer_type}-{next_number[group.officer_type]:04d}"
-                    if officer_id not in taken:
-                        break
+                officer_id = next_anonymous_id(group.officer_type, next_number, taken)
             duties.append(
                 Duty(
                     officer_id,
@@ -117,6 +113,18 @@ def name_duties(
                 )
             )
     return duties
+
+
+def next_anonymous_id(
+    officer_type: OfficerTypeId, next_number: dict[OfficerTypeId, int], taken: Container[str]
+) -> str:
+    """The next ``<type>-0001``-style id of ``officer_type`` not in ``taken`` (advances
+    ``next_number``)."""
+    while True:
+        next_number[officer_type] += 1
+        officer_id = f"{officer_type}-{next_number[officer_type]:04d}"
+        if officer_id not in taken:
+            return officer_id
 
 
 class _Costs:

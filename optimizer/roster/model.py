@@ -173,7 +173,7 @@ def _runs(slots: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _working_officers(
+def working_officers(
     model: cp_model.CpModel, inp: CoverInput, x: Sequence[cp_model.IntVar], x_upper: Sequence[int]
 ) -> list[list[cp_model.IntVar | None]]:
     """``w[a][s]``: officers of type ``a`` working slot ``s`` (None where no column covers it).
@@ -315,7 +315,7 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
         model.new_int_var(0, ub, f"x[{j}|g{c.group}]")
         for j, (c, ub) in enumerate(zip(inp.columns, upper, strict=True))
     ]
-    working = _working_officers(model, inp, x, upper)
+    working = working_officers(model, inp, x, upper)
     # Officers of each type reaching each post type, per slot.
     inflow: list[list[list[cp_model.LinearExprT]]] = [
         [[] for _ in range(inp.n_slots)] for _ in range(n_post_types)

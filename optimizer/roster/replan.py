@@ -57,6 +57,7 @@ from optimizer.domain.coverage import officers_by_post, working_slots
 from optimizer.domain.replan import PinConflict, ReplanRules, validate_rules
 from optimizer.domain.types import (
     EventPlan,
+    OfficerTypeId,
     PostId,
     Requirement,
     Roster,
@@ -65,8 +66,15 @@ from optimizer.domain.types import (
     SolveStatus,
 )
 from optimizer.errors import InvalidInput, Violation
-from optimizer.roster.assign import Assignment, Duty, assign_posts, post_shortfalls, shortfalls
-from optimizer.roster.model import CoverModel, _working_officers, build_cover_model
+from optimizer.roster.assign import (
+    Assignment,
+    Duty,
+    assign_posts,
+    next_anonymous_id,
+    post_shortfalls,
+    shortfalls,
+)
+from optimizer.roster.model import CoverModel, build_cover_model, working_officers
 from optimizer.roster.problem import RosterProblem, build_problem
 from optimizer.roster.rules import post_rules
 from optimizer.roster.solve import (
@@ -74,9 +82,10 @@ from optimizer.roster.solve import (
     RULE_ROUNDS,
     SUBSTITUTION,
     SUBSTITUTION_BUDGET,
+    proven_bounds,
     type_headcounts,
 )
-from optimizer.roster.solver import ProgressHandler, StagedSolution, _configure, solve_stages
+from optimizer.roster.solver import ProgressHandler, StagedSolution, configure_solver, solve_stages
 from optimizer.roster.templates import OfficerGroup, Template, shift_templates
 
 CHANGES = "changes"
@@ -383,7 +392,7 @@ class _Replanner:
                     model.add(var >= sum(pins))
             upper.append(ub)
             x.append(var)
-        working = _working_officers(model, inp, x, upper)
+        working = working_officers(model, inp, x, upper)
 
         # Kept officers: who stands where, and the demand left per post. One variable per
         # class of identical published shifts (on the marathon, 6,650 officers in far fewer).
@@ -957,7 +966,7 @@ class _Replanner:
         model.add_assumptions([built.literals[n] for n in names])
         solver = cp_model.CpSolver()
         # Cores need a single worker and no objective (CP-SAT's rule for assumptions).
-        _configure(solver, limit, limit, self.options.seed, 1, 0.0)
+        configure_solver(solver, limit, limit, self.options.seed, 1, 0.0)
         model.clear_objective()  # type: ignore[no-untyped-call]
         status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
@@ -1114,7 +1123,7 @@ class _Replanner:
         published_ids = {s.officer_id for s in self.published.shifts}
         # New anonymous ids skip every published id and every named officer's.
         taken = published_ids | {o.id for o in self.plan.pool.officers}
-        next_number: dict[str, int] = defaultdict(int)
+        next_number: dict[OfficerTypeId, int] = defaultdict(int)
         for g in sorted(slots_by_group):
             group = groups[g]
             # Officers holding their hours (pinned or frozen) take their shape before anyone.
@@ -1129,11 +1138,7 @@ class _Replanner:
                     officer_id = spare_named.pop(0)
                     held = {}
                 else:
-                    while True:
-                        next_number[group.officer_type] += 1
-                        officer_id = f"{group.officer_type}-{next_number[group.officer_type]:04d}"
-                        if officer_id not in taken:
-                            break
+                    officer_id = next_anonymous_id(group.officer_type, next_number, taken)
                     held = {}
                 taken.add(officer_id)
                 duties.append(Duty(officer_id, group.officer_type, template, g))
@@ -1212,19 +1217,9 @@ class _Replanner:
                 0,
             )
         missing = shortfalls(self.requirements, staffed, grid)
-        cheap = problem.bounds
-        headcount_bound = cheap.headcount
-        minutes_bound = cheap.required_minutes
-        bounds = staged
-        if bounds is not None and status is not SolveStatus.INFEASIBLE and bounds.stages:
-            # Bounds of the re-plan's own question: pins and frozen shifts only add officers,
-            # so they still bound the roster returned (not the plain plan's minimum).
-            first = bounds.stages[0]
-            if first.objective == "headcount" and first.bound is not None:
-                headcount_bound = max(headcount_bound, first.bound)
-            for stage in bounds.stages:
-                if stage.objective == "officer_hours" and stage.bound is not None:
-                    minutes_bound = max(minutes_bound, stage.bound)
+        # Bounds of the re-plan's own question: pins and frozen shifts only add officers, so
+        # they still bound the roster returned (not the plain plan's minimum).
+        headcount_bound, minutes_bound = proven_bounds(problem, staged, status)
         if status is not SolveStatus.INFEASIBLE and missing:
             # The post rules left gaps the per-type model could not see: say so.
             status = SolveStatus.FEASIBLE
@@ -1247,7 +1242,7 @@ class _Replanner:
                 f.officers * f.weight * ((f.end_min - f.start_min) // grid.slot_min)
                 for f in by_post
             )
-            first_stage = bounds.stages[0] if bounds is not None and bounds.stages else None
+            first_stage = staged.stages[0] if staged is not None and staged.stages else None
             bound = (
                 first_stage.bound
                 if first_stage is not None and first_stage.bound is not None

@@ -406,19 +406,7 @@ class RosterSolver:
         shifts: tuple[Shift, ...],
         missing: tuple[Shortfall, ...],
     ) -> Roster:
-        cheap = problem.bounds
-        headcount_bound = cheap.headcount
-        minutes_bound = cheap.required_minutes
-        staged = self._staged
-        if staged is not None and status is not SolveStatus.INFEASIBLE and staged.stages:
-            # A later stage only searches rosters no worse on the earlier objectives, a set that
-            # holds the lexicographic optimum, so its bound is still a bound for its objective.
-            first = staged.stages[0]
-            if first.objective == "headcount" and first.bound is not None:
-                headcount_bound = max(headcount_bound, first.bound)
-            for stage in staged.stages:
-                if stage.objective == "officer_hours" and stage.bound is not None:
-                    minutes_bound = max(minutes_bound, stage.bound)
+        headcount_bound, minutes_bound = proven_bounds(problem, self._staged, status)
         by_type = type_headcounts(problem, shifts)
         return Roster(
             status=status,
@@ -448,6 +436,27 @@ def _with_extra_demand(
         demand=tuple(tuple(row) for row in demand),
         tiers=tuple(tuple(sorted(by_type.items(), reverse=True)) for by_type in tiers),
     )
+
+
+def proven_bounds(
+    problem: RosterProblem, staged: StagedSolution | None, status: SolveStatus
+) -> tuple[int, int]:
+    """Lower bounds on headcount and paid minutes: the cheap ones, raised by CP-SAT's.
+
+    A later stage only searches rosters no worse on the earlier objectives, a set that holds the
+    lexicographic optimum, so its bound is still a bound for its objective. A short roster
+    (INFEASIBLE) keeps the cheap bounds: CP-SAT's are for the shortfall question.
+    """
+    headcount_bound = problem.bounds.headcount
+    minutes_bound = problem.bounds.required_minutes
+    if staged is not None and status is not SolveStatus.INFEASIBLE and staged.stages:
+        first = staged.stages[0]
+        if first.objective == "headcount" and first.bound is not None:
+            headcount_bound = max(headcount_bound, first.bound)
+        for stage in staged.stages:
+            if stage.objective == "officer_hours" and stage.bound is not None:
+                minutes_bound = max(minutes_bound, stage.bound)
+    return headcount_bound, minutes_bound
 
 
 def type_headcounts(problem: RosterProblem, shifts: Sequence[Shift]) -> tuple[TypeHeadcount, ...]:

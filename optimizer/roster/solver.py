@@ -185,7 +185,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self._failed.set()
 
 
-def _configure(
+def configure_solver(
     solver: cp_model.CpSolver,
     wall_s: float,
     deterministic_s: float,
@@ -315,7 +315,7 @@ def solve_stages(
             for var, hinted_value in zip(cover.variables, incumbent_values, strict=True):
                 cover.model.add_hint(var, hinted_value)
         solver = cp_model.CpSolver()
-        _configure(
+        configure_solver(
             solver,
             wall_s,
             deterministic_s,

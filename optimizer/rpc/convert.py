@@ -386,8 +386,9 @@ def validate_options(options: d.RunOptions) -> d.RunOptions:
 # ---- domain -> protobuf ----------------------------------------------------------------------
 
 
-def _pb_enum(member: enum.Enum, pb_enum: object) -> Any:
-    descriptor = pb_enum.DESCRIPTOR  # type: ignore[attr-defined]
+def pb_enum(member: enum.Enum, message_enum: object) -> Any:
+    """The number of ``member`` in the protobuf enum whose values are ``<PREFIX>_<NAME>``."""
+    descriptor = message_enum.DESCRIPTOR  # type: ignore[attr-defined]
     prefix = descriptor.values[0].name.removesuffix("UNSPECIFIED")
     return int(descriptor.values_by_name[prefix + member.name].number)
 
@@ -450,7 +451,7 @@ def shift_to_pb(shift: d.Shift) -> result_pb2.Shift:
 
 def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
     return result_pb2.RosterSummary(
-        status=_pb_enum(roster.status, result_pb2.SolveStatus),
+        status=pb_enum(roster.status, result_pb2.SolveStatus),
         headcount=roster.headcount,
         lower_bound=roster.lower_bound,
         gap=roster.gap,
@@ -580,7 +581,7 @@ def plan_result_to_pb(outcome: PlanOutcome) -> result_pb2.PlanResult:
     grid = outcome.plan.grid
     return result_pb2.PlanResult(
         plan_name=outcome.plan.name,
-        risk_level=_pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
+        risk_level=pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
         risk_reason=outcome.risk.reason,
         targets=targets_to_pb(outcome.risk.targets),
         requirements=[requirement_to_pb(r, grid) for r in outcome.requirements],
@@ -597,7 +598,7 @@ def plan_result_to_pb(outcome: PlanOutcome) -> result_pb2.PlanResult:
 def simulate_response_to_pb(outcome: SimulateOutcome) -> service_pb2.SimulateResponse:
     grid = outcome.plan.grid
     return service_pb2.SimulateResponse(
-        risk_level=_pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
+        risk_level=pb_enum(outcome.risk.level, plan_pb2.RiskLevel),
         targets=targets_to_pb(outcome.risk.targets),
         simulation=simulation_to_pb(outcome.simulation, grid),
         requirements=[requirement_to_pb(r, grid) for r in outcome.requirements],
@@ -608,7 +609,7 @@ def simulate_response_to_pb(outcome: SimulateOutcome) -> service_pb2.SimulateRes
 def progress_to_pb(progress: Progress, elapsed_s: float) -> service_pb2.PlanProgress:
     """A pipeline progress report as sent on ``PlanStream``; ``elapsed_s`` since the call began."""
     message = service_pb2.PlanProgress(
-        phase=_pb_enum(progress.phase, service_pb2.PlanPhase),
+        phase=pb_enum(progress.phase, service_pb2.PlanPhase),
         message=progress.message,
         step=progress.step,
         total=progress.total,
@@ -629,7 +630,7 @@ def job_to_pb(job: JobSnapshot, with_result: bool = True) -> service_pb2.Job:
     """A job as ``GetJob`` returns it; ``ListJobs`` leaves the results out (``with_result``)."""
     message = service_pb2.Job(
         job_id=job.job_id,
-        state=_pb_enum(job.state, service_pb2.JobState),
+        state=pb_enum(job.state, service_pb2.JobState),
         error_code=job.error_code,
         error_message=job.error_message,
         create_time_s=job.created_s,

@@ -20,10 +20,11 @@ from optimizer.domain.replan import (
     ReplanRules,
     RosterDiff,
     ShiftChange,
+    pin_violations,
     validate_rules,
 )
 from optimizer.errors import InvalidInput, Violation
-from optimizer.rpc.convert import _pb_enum, plan_result_to_pb, shift_to_pb
+from optimizer.rpc.convert import pb_enum, plan_result_to_pb, shift_to_pb
 from optimizer.rpc.v1 import replan_pb2, result_pb2
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 MAX_FREEZE_HOURS = 24 * 366
 
 
-def _parse_time(text: str, like: dt.datetime | None, path: str) -> dt.datetime:
+def parse_time(text: str, like: dt.datetime | None, path: str) -> dt.datetime:
     """An ISO 8601 local time; without an offset it takes ``like``'s."""
     try:
         moment = dt.datetime.fromisoformat(text)
@@ -82,15 +83,7 @@ def check_rules_pb(msg: replan_pb2.ReplanRules, path: str = "replan") -> list[Vi
             )
     if msg.HasField("max_changes") and msg.max_changes < 0:
         violations.append(Violation(f"{path}.max_changes", f"{msg.max_changes} is negative"))
-    seen: set[str] = set()
-    for i, officer_id in enumerate(msg.pinned_officer_ids):
-        if not officer_id:
-            violations.append(Violation(f"{path}.pinned_officer_ids[{i}]", "must not be empty"))
-        elif officer_id in seen:
-            violations.append(
-                Violation(f"{path}.pinned_officer_ids[{i}]", f"{officer_id!r} is listed twice")
-            )
-        seen.add(officer_id)
+    violations.extend(pin_violations(msg.pinned_officer_ids, path))
     return violations
 
 
@@ -115,11 +108,7 @@ def rules_from_proto(
     freeze_until_min = 0
     wants_window = msg.HasField("freeze_hours") or bool(msg.freeze_until)
     if not violations and wants_window:
-        start: dt.datetime | None = None
-        try:
-            start = dt.datetime.fromisoformat(grid.start_time) if grid.start_time else None
-        except ValueError:
-            start = None
+        start = grid.start()
         field = "freeze_hours" if msg.HasField("freeze_hours") else "freeze_until"
         if start is None:
             violations.append(
@@ -133,7 +122,7 @@ def rules_from_proto(
             if msg.HasField("freeze_hours"):
                 end = now + dt.timedelta(hours=msg.freeze_hours)
             else:
-                end = _parse_time(msg.freeze_until, start, f"{path}.freeze_until")
+                end = parse_time(msg.freeze_until, start, f"{path}.freeze_until")
             minutes = math.ceil(_minutes_after(start, end) - 1e-9)
             freeze_until_min = min(max(0, minutes), grid.horizon_min)
     rules = ReplanRules(
@@ -265,7 +254,7 @@ def change_to_pb(change: ShiftChange) -> replan_pb2.ShiftChange:
     msg = replan_pb2.ShiftChange(
         officer_id=change.officer_id,
         officer_type=change.officer_type,
-        kind=_pb_enum(change.kind, replan_pb2.ChangeKind),
+        kind=pb_enum(change.kind, replan_pb2.ChangeKind),
         reason=change.reason,
     )
     if change.before is not None:

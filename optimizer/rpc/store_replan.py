@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from optimizer import pipeline
 from optimizer.domain.types import EventPlan, RunOptions, TimeGrid
-from optimizer.errors import InvalidInput, Violation
+from optimizer.errors import InvalidInput
 from optimizer.rpc import convert, replan_convert, store_ops
 from optimizer.rpc.v1 import plan_pb2, replan_pb2, result_pb2
 from optimizer.store import PlanStore, PlanVersion, StoredRoster
@@ -27,23 +27,8 @@ def parse_now(text: str, grid: TimeGrid, field: str = "now") -> dt.datetime:
     in the plan's start-time offset when it has one, else in this machine's zone."""
     if not text:
         return dt.datetime.now(dt.UTC)
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput(
-            [Violation(field, f"{text!r} is not an ISO 8601 time (e.g. 2026-05-16T17:00+08:00)")]
-        ) from exc
-    if moment.tzinfo is not None:
-        return moment
-    start = None
-    if grid.start_time:
-        try:
-            start = dt.datetime.fromisoformat(grid.start_time)
-        except ValueError:
-            start = None
-    if start is not None and start.tzinfo is not None:
-        return moment.replace(tzinfo=start.tzinfo)
-    return moment.astimezone()
+    moment = replan_convert.parse_time(text, grid.start(), field)
+    return moment if moment.tzinfo is not None else moment.astimezone()
 
 
 def clean(outcome: pipeline.ReplanOutcome) -> bool:
