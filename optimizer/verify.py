@@ -8,7 +8,6 @@ they were fitted to.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from optimizer.domain.clock import Clock
 from optimizer.domain.coverage import officers_by_post
 from optimizer.domain.types import (
     EventPlan,
@@ -44,7 +44,7 @@ from optimizer.simulation.course import (
 )
 from optimizer.simulation.stats import ci_half_width
 from optimizer.staffing.erlang import erlang_b
-from optimizer.staffing.labels import clock, people, quantile_label
+from optimizer.staffing.labels import people, quantile_label
 from optimizer.staffing.posts import active_slots, density_scale
 from optimizer.staffing.response import PointLoad, point_loads, required_points, unit_officers
 
@@ -336,7 +336,7 @@ def egress_checks(plan: EventPlan, run: SimulationRun) -> list[TargetCheck]:
             f"peak {people(float(peaks.max(initial=0.0)))} through {len(exits)} exits of"
             f" {width:g} m ({capacity:,.0f} persons/min) in {value:.1f} min; simulated egress:"
             f" P90 wait at an exit {p90:.1f} min, longest {longest:.1f} min, last out"
-            f" {clock(plan.grid.start_time, round(last))}"
+            f" {Clock(plan.grid)(round(last))}"
         )
         met = value <= target and longest <= target
         ci, at_bound, interval = 0.0, None, ""
@@ -595,10 +595,10 @@ def course_check(
                     short.setdefault(segment.id, f"{post_id} short from {_when(plan, gaps[0])}")
         held.append(ok)
         last = (found[0].close_min, found[-1].close_min, found[0].reopen_min, found[-1].reopen_min)
-    at = plan.grid.start_time
+    at = Clock(plan.grid)
     detail = (
-        f"{len(course.segments)} segments close {clock(at, last[0])}-{clock(at, last[1])} and"
-        f" reopen {clock(at, last[2])}-{clock(at, last[3])}, in order along the course"
+        f"{len(course.segments)} segments close {at(last[0])}-{at(last[1])} and"
+        f" reopen {at(last[2])}-{at(last[3])}, in order along the course"
         f" over {len(held)} fresh fields of runners"
     )
     if out_of_order:
@@ -779,10 +779,5 @@ def _slot_list(plan: EventPlan, items: Sequence[tuple[int, str]]) -> str:
 
 
 def _when(plan: EventPlan, slot: int) -> str:
-    """Start of ``slot`` as wall-clock time when the plan has a start time, else as +H:MM."""
-    minute = plan.grid.slot_start(slot)
-    try:
-        start = dt.datetime.fromisoformat(plan.grid.start_time)
-    except ValueError:
-        return f"+{minute // 60}:{minute % 60:02d}"
-    return (start + dt.timedelta(minutes=minute)).strftime("%H:%M")
+    """Start of ``slot`` as the planner reads it (with the date on multi-day plans)."""
+    return Clock(plan.grid)(plan.grid.slot_start(slot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from optimizer.domain.types import Minutes, TimeGrid
 
@@ -15,10 +16,13 @@ class Clock:
         self.start = grid.start()
         self.multi_day = grid.horizon_min > 24 * 60
 
-    def __call__(self, minute: Minutes) -> str:
+    def __call__(self, minute: float) -> str:
+        # Whole minutes, rounded down: a simulated moment (a runner at 83.4) reads as 83.
+        whole = math.floor(minute)
         if self.start is None:
-            return f"+{minute // 60:d}:{minute % 60:02d}"
-        moment = self.start + dt.timedelta(minutes=minute)
+            sign = "-" if whole < 0 else "+"
+            return f"{sign}{abs(whole) // 60:d}:{abs(whole) % 60:02d}"
+        moment = self.start + dt.timedelta(minutes=whole)
         if self.multi_day or moment.date() != self.start.date():
             return moment.strftime("%m-%d %H:%M")
         return moment.strftime("%H:%M")

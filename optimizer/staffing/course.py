@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from optimizer.domain.clock import Clock
 from optimizer.domain.types import (
     Course,
     CourseSegment,
@@ -26,7 +27,7 @@ from optimizer.domain.types import (
 )
 from optimizer.risk import post_targets
 from optimizer.simulation.course import Closure, plan_closures, segment_active_slots
-from optimizer.staffing.labels import clock, people
+from optimizer.staffing.labels import people
 from optimizer.staffing.posts import INACTIVE, active_slots, ceil_count, minimum_requirement
 
 
@@ -37,12 +38,12 @@ def segment_of_posts(course: Course) -> dict[PostId, CourseSegment]:
 
 def closure_text(plan: EventPlan, course: Course, segment: CourseSegment, closure: Closure) -> str:
     """``segment S2 (5-10 km) closed 07:45-09:40 (first runner 08:15 - 30 min, sweep ...)``."""
-    at = plan.grid.start_time
+    at = Clock(plan.grid)
     return (
         f"segment {segment.id} ({segment.start_km:g}-{segment.end_km:g} km) closed"
-        f" {clock(at, closure.close_min)}-{clock(at, closure.reopen_min)}"
-        f" (first runner {clock(at, closure.first_runner_min)}"
-        f" - {course.margin_before_min:g} min, sweep {clock(at, closure.sweep_min)}"
+        f" {at(closure.close_min)}-{at(closure.reopen_min)}"
+        f" (first runner {at(closure.first_runner_min)}"
+        f" - {course.margin_before_min:g} min, sweep {at(closure.sweep_min)}"
         f" + {course.margin_after_min:g} min)"
     )
 
@@ -142,7 +143,7 @@ def _within_closure(
     requirement: Requirement,
 ) -> Requirement:
     closed = set(segment_active_slots(closure, plan.grid))
-    at = plan.grid.start_time
+    at = Clock(plan.grid)
     text = closure_text(plan, course, segment, closure)
     officers, reasons = [], []
     for slot, (count, reason) in enumerate(
@@ -157,13 +158,13 @@ def _within_closure(
         elif plan.grid.slot_start(slot) < closure.close_min:
             officers.append(0)
             reasons.append(
-                f"segment {segment.id} open: closes {clock(at, closure.close_min)},"
+                f"segment {segment.id} open: closes {at(closure.close_min)},"
                 f" {course.margin_before_min:g} min before its first runner"
             )
         else:
             officers.append(0)
             reasons.append(
-                f"segment {segment.id} reopened {clock(at, closure.reopen_min)},"
+                f"segment {segment.id} reopened {at(closure.reopen_min)},"
                 f" {course.margin_after_min:g} min after the sweep"
             )
     return Requirement(

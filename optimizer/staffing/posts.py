@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from optimizer.domain.clock import Clock
 from optimizer.domain.types import (
     EventPlan,
     ExitStats,
@@ -21,7 +22,7 @@ from optimizer.domain.types import (
 )
 from optimizer.risk import post_targets, set_by, set_by_note
 from optimizer.staffing.erlang import erlang_b
-from optimizer.staffing.labels import clock, people, quantile_label
+from optimizer.staffing.labels import people, quantile_label
 from optimizer.staffing.lanes import CONFIDENCE, GateLanes
 from optimizer.staffing.response import PointLoad, unit_officers, units_needed, walking_speed
 
@@ -61,7 +62,7 @@ def screening_requirement(
     source = set_by_note(
         set_by(plan, "wait_target_min", post=post), set_by(plan, "wait_quantile", post=post)
     )
-    at = plan.grid.start_time
+    at = Clock(plan.grid)
     active = set(active_slots(plan, post))
     officers, reasons = [], []
     for slot in range(plan.grid.n_slots):
@@ -98,7 +99,7 @@ def screening_requirement(
         else:
             # "gate G3, 17:15-17:30: 7 lanes x 2 officers hold P90 wait 3.2 <= 5.0 min (...)"
             start = plan.grid.slot_start(slot)
-            when = f"{clock(at, start)}-{clock(at, start + plan.grid.slot_min)}"
+            when = f"{at(start)}-{at(start + plan.grid.slot_min)}"
             interval = [f"{replications} reps"]
             if gate_lanes.wait_ci_min:
                 half = gate_lanes.wait_ci_min[slot]
