@@ -23,6 +23,14 @@ walks has none until arrival and then only the arc to where they were going.
 The flow is solved on groups of identical officers (same type, previous post, preferred post and
 rule state) and then split onto officers in a fixed order, so the same inputs always give the
 same shifts.
+
+Seeing one slot at a time, the flow can fail the rules' look-ahead: at one rotating post it keeps
+the officers who are there until all reach the limit together, and a minimum stint holds an
+officer where the demand is about to drop. Where it leaves a post short, the posts of that group
+of types are solved again with CP-SAT (``optimizer.roster.repair``). On one post needing 2
+officers for 5 slots with a 2-slot limit, the flow covers 9 of 10 officer-slots with the 3
+officers the shift model chose (it needed 5); the repair staggers their stand-downs and covers
+all 10.
 """
 
 from __future__ import annotations
@@ -47,7 +55,9 @@ from optimizer.domain.types import (
     TimeGrid,
 )
 from optimizer.errors import SolverError
+from optimizer.roster.extent import Extent, extents_of
 from optimizer.roster.model import Column
+from optimizer.roster.repair import RepairJob, moves, repair_posts
 from optimizer.roster.rules import PostRules
 from optimizer.roster.templates import Template, TemplateSet
 
@@ -145,38 +155,6 @@ class _Costs:
         # any such walk.
         self.future = 23 * unit * (n_officers + 1) + 1
         self.reward = (max_weight + 1) * self.future
-
-
-@dataclass(frozen=True)
-class _Extent:
-    """Minutes a working slot of a duty stands for: its own, stretched to a segment end next to
-    it (a break ending mid-slot: those minutes go to the next slot's post)."""
-
-    lo: Minutes
-    hi: Minutes
-    segment: int
-
-
-def _extents(template: Template, grid: TimeGrid) -> dict[int, _Extent]:
-    if template.break_end_min > template.break_start_min:
-        segments = [
-            (template.start_min, template.break_start_min),
-            (template.break_end_min, template.end_min),
-        ]
-    else:
-        segments = [(template.start_min, template.end_min)]
-    result: dict[int, _Extent] = {}
-    for k, (seg_start, seg_end) in enumerate(segments):
-        inside = [
-            s
-            for s in template.slots
-            if seg_start <= grid.slot_start(s) and grid.slot_start(s) + grid.slot_min <= seg_end
-        ]
-        for j, s in enumerate(inside):
-            lo = seg_start if j == 0 else grid.slot_start(s)
-            hi = seg_end if j == len(inside) - 1 else grid.slot_start(s) + grid.slot_min
-            result[s] = _Extent(lo, hi, k)
-    return result
 
 
 _FREE, _STAY, _LEAVE, _FORCED = range(4)
@@ -373,12 +351,12 @@ def _assign_slot(
 
 def _stints(
     posts: Mapping[int, int],
-    extents: Mapping[int, _Extent],
+    extents: Mapping[int, Extent],
     requirements: Sequence[Requirement],
 ) -> tuple[Stint, ...]:
     """Merge consecutive slots at one post into stints.
 
-    A slot stands for its extent (``_Extent``), so a stint that begins at the start of a shift
+    A slot stands for its extent (``Extent``), so a stint that begins at the start of a shift
     or break end, or ends at the break or shift end, reaches it. Slots walked between zones, or
     left without a post, are gaps between stints.
     """
@@ -407,6 +385,7 @@ def assign_posts(
     weights: Sequence[int] | None = None,
     preferred: Sequence[Mapping[int, int]] | None = None,
     rules: PostRules | None = None,
+    repair: bool = True,
 ) -> Assignment:
     """Give every duty a post in each working slot and build its shift.
 
@@ -439,6 +418,10 @@ def assign_posts(
         that starts at least that long after leaving. A walk only starts toward a post that
         will need more officers than it has within the longest walk, and arrives before the
         shift ends.
+    repair
+        Where the rules leave posts short after the slot-by-slot flow, solve windows of slots
+        around the gaps exactly (``optimizer.roster.repair``) and keep what covers more. False:
+        the flow alone.
 
     Returns
     -------
@@ -451,13 +434,13 @@ def assign_posts(
     for p, req in enumerate(requirements):
         posts_by_type[req.officer_type].append(p)
     on_duty: list[list[int]] = [[] for _ in range(grid.n_slots)]
-    extent_cache: dict[Template, dict[int, _Extent]] = {}
-    extents: list[dict[int, _Extent]] = []
+    extent_cache: dict[Template, dict[int, Extent]] = {}
+    extents: list[dict[int, Extent]] = []
     for i, duty in enumerate(duties):
         for slot in duty.template.slots:
             on_duty[slot].append(i)
         if duty.template not in extent_cache:
-            extent_cache[duty.template] = _extents(duty.template, grid)
+            extent_cache[duty.template] = extents_of(duty.template, grid)
         extents.append(extent_cache[duty.template])
     post_weights = tuple(weights) if weights is not None else (1,) * n_posts
     zone_class = _zone_classes(post_rules)
@@ -479,6 +462,9 @@ def assign_posts(
     walking_to = [0] * n_posts
     rotations = 0
     travel_total = 0
+    rotations_of = [0] * len(duties)
+    travel_of = [0] * len(duties)
+    preferred_of: list[dict[int, int]] = [{} for _ in duties]
     for slot in range(grid.n_slots):
         if not on_duty[slot]:
             continue
@@ -496,6 +482,7 @@ def assign_posts(
                 p = preferred[i].get(slot, -1)
                 if 0 <= p < n_posts and requirements[p].officer_type in covers[duty.officer_type]:
                     preferred_post = p
+                    preferred_of[i][slot] = p
             if state.transit is not None:
                 target, arrival = state.transit
                 if slot < arrival:
@@ -568,6 +555,7 @@ def assign_posts(
             staffed[p][slot] += 1
             if i in forced_out:
                 rotations += 1
+                rotations_of[i] += 1
         for key, officers in members.items():
             if key.mode in (_FREE, _LEAVE):
                 for i in officers:
@@ -586,8 +574,26 @@ def assign_posts(
             state.run_post = -1
             walking_to[p] += 1
             travel_total += need
+            travel_of[i] += need
             if i in forced_out:
                 rotations += 1
+                rotations_of[i] += 1
+    if repair and (any(limit) or post_rules.min_stint_min > 0 or post_rules.any_travel):
+        job = RepairJob(
+            duties,
+            requirements,
+            covers,
+            post_weights,
+            post_rules,
+            extents,
+            preferred_of,
+            grid.slot_min,
+            on_duty,
+        )
+        for i in sorted(repair_posts(job, posts_of, staffed, grid.n_slots)):
+            moved, walked = moves(posts_of[i], extents[i], post_rules)
+            rotations += moved - rotations_of[i]
+            travel_total += walked - travel_of[i]
     shifts = tuple(
         Shift(
             d.officer_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import itertools
 from collections.abc import Sequence
 
@@ -39,6 +40,7 @@ from optimizer.domain.types import (
 )
 from optimizer.errors import InvalidInput
 from optimizer.roster import check_roster, solve_roster
+from optimizer.roster import solve as solve_module
 from optimizer.roster.assign import Duty, assign_posts
 from optimizer.roster.rules import PostRules, post_rules
 from optimizer.roster.templates import Template, covered_slots, shift_templates
@@ -326,16 +328,32 @@ def test_a_named_officer_starts_after_the_minimum_rest() -> None:
 # ---- the solve with the rules -------------------------------------------------------------------
 
 
-def test_route_with_rotation_adds_officers_and_says_so() -> None:
-    """The route's one traffic post cannot rotate: officers leave it at 2 h (medium risk)."""
+def test_route_with_rotation_staggers_the_reliefs_of_its_one_traffic_post() -> None:
+    """The route's one traffic post cannot rotate: officers leave it at 2 h (medium risk). The
+    model's rotation reserve (optimizer.roster.model) lifts the bound above the plain 14, and
+    the assignment's look-ahead staggers the stand-downs so the model's officers suffice."""
     plan = plan_from_pb(plan_from_dict(ROUTE))
     from optimizer.staffing.given import given_requirements
 
     reqs = list(given_requirements(plan))
     roster = solve_roster(plan, reqs, OPTIONS)
     assert check_roster(plan, reqs, roster) == []
+    assert roster.lower_bound == 15 == roster.headcount
+    assert roster.rules_added_officers == 0 and roster.rules_resolves == 0
+    assert roster.status is SolveStatus.OPTIMAL and roster.rotations > 0
+
+
+def test_route_with_rotation_adds_officers_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the slot-by-slot flow alone, the rules leave the traffic post short: officers are
+    added, the re-solves counted, and the roster is FEASIBLE with the model's bound."""
+    plan = plan_from_pb(plan_from_dict(ROUTE))
+    from optimizer.staffing.given import given_requirements
+
+    monkeypatch.setattr(solve_module, "assign_posts", functools.partial(assign_posts, repair=False))
+    reqs = list(given_requirements(plan))
+    roster = solve_roster(plan, reqs, OPTIONS)
+    assert check_roster(plan, reqs, roster) == []
     assert roster.rules_added_officers > 0 and roster.rules_resolves > 0
-    # The model's rotation reserve (optimizer.roster.model) lifts the bound above the plain 14.
     assert roster.lower_bound == 15 < roster.headcount
     assert roster.status is SolveStatus.FEASIBLE
 

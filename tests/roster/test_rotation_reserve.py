@@ -182,3 +182,16 @@ def test_the_reserve_leaves_fewer_officers_for_the_rules_to_add(
     without = solve_roster(plan, reqs, OPTIONS)
     assert without.rules_added_officers > 0
     assert without.lower_bound < roster.lower_bound
+
+
+@pytest.mark.parametrize("demand", [[2] * 5, [2, 3, 3, 2, 2], [3] * 6, [1, 2, 2, 2, 1, 1]])
+def test_the_roster_meets_the_exhaustive_minimum_on_one_post(demand: list[int]) -> None:
+    """The reserve buys the relief and the post assignment staggers it (``optimizer.roster.
+    assign``): the roster is the fewest officers any rule-abiding roster needs, proven."""
+    plan = _plan({"a": PostKind.FIXED}, pool=20, horizon_min=30 * len(demand))
+    reqs = [requirement("a", PO, demand)]
+    roster = solve_roster(plan, reqs, OPTIONS)
+    assert check_roster(plan, reqs, roster) == []
+    assert roster.headcount == roster.lower_bound == _fewest(plan, reqs, roster.headcount)
+    assert roster.rules_added_officers == 0
+    assert roster.status is SolveStatus.OPTIMAL
