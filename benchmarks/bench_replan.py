@@ -1,8 +1,10 @@
 """Stability of re-planning: perturb the bundled examples and compare with planning from scratch.
 
-Run: ``python benchmarks/bench_replan.py [--example quickstart|stadium_match|marathon|all]
+Run: ``python benchmarks/bench_replan.py [--example quickstart|stadium_match|marathon|festival|all]
 [--time-limit S] [--workers N] [--replications N]`` (default: quickstart and stadium_match, the
-marathon only when asked for or with ``all``; 2 workers).
+marathon and the three-day music festival only when asked for or with ``all``; 2 workers). On
+the festival officers work several duties (shifts) with the minimum rest between them: changes
+are counted per duty, and the lines also give the officers with a changed duty.
 
 For each example the plan is planned and that roster published; then each perturbation is
 re-planned against it (``pipeline.replan``) and planned from scratch (``pipeline.plan``, which
@@ -19,7 +21,8 @@ ignores the published roster). Perturbations:
 
 Changes are counted with the same diff for both (``optimizer.domain.replan.diff_rosters``).
 Scratch rosters number their officers afresh, so their anonymous ids are first matched to the
-published ones the fairest way, per officer type: identical shifts first, then same hours (only
+published ones the fairest way (whole officers when some work several duties: ``match_people``),
+per officer type: identical shifts first, then same hours (only
 posts differ), then the rest paired by start time (one change each instead of a release and an
 addition). Target: re-planning changes far fewer officers at the same or a nearly equal
 headcount. Times are each run's roster stage (the simulation is the same for both); "short h"
@@ -32,7 +35,7 @@ import argparse
 import dataclasses
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -53,7 +56,8 @@ from optimizer.rpc.planfile import load_plan_message
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_EXAMPLES = ("quickstart", "stadium_match")
-TIME_LIMITS = {"quickstart": 10.0, "stadium_match": 30.0, "marathon": 60.0}
+TIME_LIMITS = {"quickstart": 10.0, "stadium_match": 30.0, "marathon": 60.0, "festival": 60.0}
+FILES = {"festival": "music_festival"}
 
 
 # ---- perturbations ---------------------------------------------------------------------------
@@ -232,11 +236,78 @@ def match_ids(
     return tuple(result)
 
 
+def match_people(
+    published: Sequence[Shift], scratch: Sequence[Shift], named: set[str]
+) -> tuple[Shift, ...]:
+    """``match_ids`` for rosters whose officers work several duties: whole officers renamed.
+
+    A scratch officer's duties stay together (their rest holds); per type, each takes the id
+    of the published officer with whom they share most duties (identical counting two, same
+    hours one), greedily, then the rest pair in order of their first start; officers left over
+    get ids unused in ``published``. Named officers keep their ids.
+    """
+    if all(n == 1 for n in Counter(s.officer_id for s in (*published, *scratch)).values()):
+        return match_ids(published, scratch, named)
+    old: dict[str, list[Shift]] = defaultdict(list)
+    new: dict[str, list[Shift]] = defaultdict(list)
+    for s in published:
+        if s.officer_id not in named:
+            old[s.officer_id].append(s)
+    for s in scratch:
+        if s.officer_id not in named:
+            new[s.officer_id].append(s)
+
+    def score(mine: Sequence[Shift], theirs: Sequence[Shift]) -> int:
+        hours = {_shape(t) for t in theirs}
+        return sum(2 if s in theirs else 1 if _shape(s) in hours else 0 for s in mine)
+
+    def first(duties: Sequence[Shift]) -> int:
+        return min(s.start_min for s in duties)
+
+    rename: dict[str, str] = {}
+    for officer_type in sorted({s.officer_type for s in (*published, *scratch)}):
+        mine = sorted(p for p in new if new[p][0].officer_type == officer_type)
+        theirs = sorted(q for q in old if old[q][0].officer_type == officer_type)
+        pairs = sorted(
+            (-score(new[p], old[q]), first(new[p]), p, q)
+            for p in mine
+            for q in theirs
+            if score(new[p], old[q]) > 0
+        )
+        taken: set[str] = set()
+        for _, _, p, q in pairs:
+            if p not in rename and q not in taken:
+                rename[p] = q
+                taken.add(q)
+        rest_new = sorted((p for p in mine if p not in rename), key=lambda p: (first(new[p]), p))
+        rest_old = sorted((q for q in theirs if q not in taken), key=lambda q: (first(old[q]), q))
+        for p, q in zip(rest_new, rest_old, strict=False):
+            rename[p] = q
+    used = {s.officer_id for s in published} | set(rename.values())
+    fresh = 0
+    for p in sorted(new):
+        if p not in rename:
+            while f"new-{fresh}" in used:
+                fresh += 1
+            rename[p] = f"new-{fresh}"
+            used.add(rename[p])
+    return tuple(
+        dataclasses.replace(s, officer_id=rename[s.officer_id]) if s.officer_id in rename else s
+        for s in scratch
+    )
+
+
 # ---- the run ----------------------------------------------------------------------------------
 
 
 def _roster_s(outcome: pipeline.PlanOutcome) -> float:
     return dict(outcome.timings).get("roster", 0.0)
+
+
+def _people(roster: Roster) -> str:
+    """Officers, and their duties when some work several ("people/duties")."""
+    duties = len(roster.shifts)
+    return f"{roster.headcount}" if duties == roster.headcount else f"{roster.headcount}/{duties}"
 
 
 def _missing_h(roster: Roster) -> str:
@@ -246,14 +317,14 @@ def _missing_h(roster: Roster) -> str:
 
 
 def run(example: str, options: RunOptions) -> list[tuple[str, ...]]:
-    plan = plan_from_pb(load_plan_message(EXAMPLES / f"{example}.yaml"))
+    plan = plan_from_pb(load_plan_message(EXAMPLES / f"{FILES.get(example, example)}.yaml"))
     published = pipeline.plan(plan, options)
     base = published.roster
     rows = [
         (
             example,
             "published",
-            f"{base.headcount}",
+            _people(base),
             base.status.value,
             _missing_h(base),
             "",
@@ -274,19 +345,19 @@ def run(example: str, options: RunOptions) -> list[tuple[str, ...]]:
         )
         replan_total = time.perf_counter() - started
         scratch = pipeline.plan(new_plan, options)
-        fair = match_ids(base.shifts, scratch.roster.shifts, named)
+        fair = match_people(base.shifts, scratch.roster.shifts, named)
         scratch_diff = diff_rosters(base.shifts, fair)
         roster = replanned.outcome.roster
         rows.append(
             (
                 example,
                 name,
-                f"{roster.headcount}",
+                _people(roster),
                 roster.status.value,
                 _missing_h(roster),
                 f"{replanned.diff.total}",
                 f"{_roster_s(replanned.outcome):.1f}",
-                f"{scratch.roster.headcount}",
+                _people(scratch.roster),
                 scratch.roster.status.value,
                 _missing_h(scratch.roster),
                 f"{scratch_diff.total}",
@@ -296,9 +367,11 @@ def run(example: str, options: RunOptions) -> list[tuple[str, ...]]:
         print(
             f"  {example} / {name}: re-plan {replanned.diff.added} added, "
             f"{replanned.diff.released} released, {replanned.diff.shift_changed} moved, "
-            f"{replanned.diff.posts_changed} other posts ({replan_total:.1f} s in all); "
+            f"{replanned.diff.posts_changed} other posts, {replanned.diff.officers_changed} "
+            f"officers ({replan_total:.1f} s in all); "
             f"scratch {scratch_diff.added}/{scratch_diff.released}/"
-            f"{scratch_diff.shift_changed}/{scratch_diff.posts_changed}",
+            f"{scratch_diff.shift_changed}/{scratch_diff.posts_changed}, "
+            f"{scratch_diff.officers_changed} officers",
             flush=True,
         )
     return rows
@@ -332,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--example",
-        choices=("quickstart", "stadium_match", "marathon", "all"),
+        choices=("quickstart", "stadium_match", "marathon", "festival", "all"),
         action="append",
         help="example to run (repeatable; default: quickstart and stadium_match)",
     )
@@ -343,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     chosen = args.example or list(DEFAULT_EXAMPLES)
     if "all" in chosen:
-        chosen = [*DEFAULT_EXAMPLES, "marathon"]
+        chosen = [*DEFAULT_EXAMPLES, "marathon", "festival"]
     rows: list[tuple[str, ...]] = []
     for example in chosen:
         limit = args.time_limit if args.time_limit is not None else TIME_LIMITS[example]

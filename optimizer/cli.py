@@ -613,11 +613,13 @@ def _replan_line(done: store_replan.StoredReplan) -> str:
     roster = outcome.outcome.roster
     diff = outcome.diff
     base = done.base
+    # Officers working several duties (multi-day events): the changes are duties.
+    whose = f"duties of {diff.officers_changed} officers " if diff.multi_duty else ""
     line = (
         f"{done.plan.event_id}: re-planned plan v{done.plan.version} against roster "
         f"{base.roster_id} (plan v{base.plan_version}) -> roster {done.roster.roster_id}: "
         f"{roster.status.value}, headcount {roster.headcount} (was {base.headcount}), "
-        f"{diff.total} changed ({diff.added} added, {diff.released} released, "
+        f"{diff.total} {whose}changed ({diff.added} added, {diff.released} released, "
         f"{diff.shift_changed} moved, {diff.posts_changed} at other posts)"
     )
     if outcome.conflicts:

@@ -347,8 +347,9 @@ def replan(
 
     As ``plan()`` (validation, simulation, requirements, verification), with the roster from
     ``optimizer.roster.replan.replan_roster``: among the rosters with the fewest officers that
-    keep ``rules`` (frozen window, pins, cap), the one changing fewest published officers, then
-    the plan's other objectives. The diff's reasons quote how the demand changed against
+    keep ``rules`` (frozen window, pins, cap), the one changing fewest published duties (one
+    per officer, or several on multi-day events), then the plan's other objectives. The diff's
+    reasons quote how the demand changed against
     ``published_requirements`` (the requirements the published roster was made for) when given,
     otherwise against what the published roster put on each post. ``deadline`` cuts the
     solver's time limit once the simulation has been timed, as in ``plan()``.

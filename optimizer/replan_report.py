@@ -1,4 +1,7 @@
-"""A re-plan's diff as a planner sends it on: plain text, and CSV (one row per changed officer).
+"""A re-plan's diff as a planner sends it on: plain text, and CSV (one row per changed duty).
+
+On multi-day events an officer may work several duties: the summary then counts officers and
+duties apart, and the text lists each changed officer's duties together.
 
 Times are wall-clock when the plan's grid has a start time (``optimizer.domain.replan.Clock``);
 the CSV also carries grid minutes so a program can read it back exactly.
@@ -36,6 +39,8 @@ CSV_COLUMNS = (
     "before_end_min",
     "after_start_min",
     "after_end_min",
+    "duties_before",
+    "duties_after",
 )
 
 
@@ -98,11 +103,7 @@ def diff_text(
     lines = []
     if title:
         lines.append(title)
-    lines.append(
-        f"{diff.total} of {diff.published_headcount} published officers change: "
-        f"{diff.added} added, {diff.released} released, {diff.shift_changed} on another shift, "
-        f"{diff.posts_changed} at other posts; {diff.unchanged} unchanged."
-    )
+    lines.append(_summary(diff))
     if conflicts:
         lines.append("")
         lines.append("Pins the new plan cannot keep with full cover:")
@@ -115,11 +116,67 @@ def diff_text(
         lines.append("")
         lines.append(f"{_HEADINGS[kind]} ({len(changes)}):")
         lines.extend(_line(c, clock) for c in changes)
+    if diff.multi_duty:
+        lines.append("")
+        lines.extend(_by_officer(diff, clock))
     return "\n".join(lines) + "\n"
 
 
+def _summary(diff: RosterDiff) -> str:
+    if not diff.multi_duty:
+        return (
+            f"{diff.total} of {diff.published_headcount} published officers change: "
+            f"{diff.added} added, {diff.released} released, {diff.shift_changed} on another "
+            f"shift, {diff.posts_changed} at other posts; {diff.unchanged} unchanged."
+        )
+    unchanged_officers = (
+        f" ({diff.unchanged_officers} officers unchanged)"
+        if diff.unchanged_officers is not None
+        else ""
+    )
+    return (
+        f"{diff.officers_changed} of {diff.published_headcount} published officers change, "
+        f"{diff.total} of {diff.published_duties} duties: {diff.added} duties added, "
+        f"{diff.released} released, {diff.shift_changed} on other hours, "
+        f"{diff.posts_changed} at other posts; {diff.unchanged} duties unchanged"
+        f"{unchanged_officers}."
+    )
+
+
+def _by_officer(diff: RosterDiff, clock: Clock) -> list[str]:
+    """Each changed officer's duty changes on one line, in order of the duty's start."""
+    per: dict[str, list[ShiftChange]] = {}
+    for c in diff.changes:
+        per.setdefault(c.officer_id, []).append(c)
+    lines = [f"By officer ({len(per)}):"]
+    for officer_id in sorted(per):
+        changes = sorted(per[officer_id], key=lambda c: _start(c))
+        first = changes[0]
+        counts = ""
+        if first.duties_before >= 0 and first.duties_after >= 0:
+            counts = f", duties {first.duties_before} -> {first.duties_after}"
+        parts = []
+        for c in changes:
+            if c.kind is ChangeKind.ADDED:
+                parts.append(f"added {_shift(c.after, clock)}")
+            elif c.kind is ChangeKind.RELEASED:
+                parts.append(f"released {_shift(c.before, clock)}")
+            elif c.kind is ChangeKind.SHIFT_CHANGED:
+                parts.append(f"moved {_shift(c.before, clock)} -> {_shift(c.after, clock)}")
+            else:
+                parts.append(f"other posts {_shift(c.after, clock)}")
+        lines.append(f"  {officer_id} ({first.officer_type}{counts}): {'; '.join(parts)}")
+    return lines
+
+
+def _start(change: ShiftChange) -> int:
+    shift = change.before if change.before is not None else change.after
+    return shift.start_min if shift is not None else 0
+
+
 def diff_csv(diff: RosterDiff, grid: TimeGrid | None = None) -> str:
-    """One row per changed officer: what they worked, what they work now, and why."""
+    """One row per changed duty: what the officer worked, what they work now, and why; the
+    officer's duty counts before and after (empty when unknown) close the row."""
     clock = _clock(grid)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -141,6 +198,8 @@ def diff_csv(diff: RosterDiff, grid: TimeGrid | None = None) -> str:
                 "" if c.before is None else c.before.end_min,
                 "" if c.after is None else c.after.start_min,
                 "" if c.after is None else c.after.end_min,
+                "" if c.duties_before < 0 else c.duties_before,
+                "" if c.duties_after < 0 else c.duties_after,
             )
         )
     return out.getvalue()

@@ -50,12 +50,20 @@ def plan_summary(outcome: PlanOutcome, short_cause: str = "pool short") -> str:
     re-plan held back by pins or a frozen window is short for that reason, not the pool)."""
     plan: EventPlan = outcome.plan
     roster = outcome.roster
+    duties = roster.duties or len(roster.shifts)
+    # On a multi-day event one officer may work several duties: say so only when one does.
+    several = bool(roster.shifts) and duties != roster.headcount
     lines = [
         f"Plan: {plan.name or '(unnamed)'}",
         f"Risk: {outcome.risk.level.name} ({outcome.risk.reason})",
         *requirement_lines(outcome),
         "",
-        f"Roster: {roster.status.name}  headcount {roster.headcount}  "
+        f"Roster: {roster.status.name}  "
+        + (
+            f"officers {roster.headcount} working {duties} duties  "
+            if several
+            else f"headcount {roster.headcount}  "
+        )
         + (
             f"({short_cause}; full coverage needs at least {roster.lower_bound})"
             if roster.status is SolveStatus.INFEASIBLE
@@ -71,12 +79,14 @@ def plan_summary(outcome: PlanOutcome, short_cause: str = "pool short") -> str:
             if roster.rules_resolves or roster.rules_added_officers
             else ""
         ),
-        f"  {'officer type':<20}{'headcount':>10}{'bound':>8}{'pool':>8}{'hours':>10}",
+        f"  {'officer type':<20}{'headcount':>10}{'bound':>8}{'pool':>8}{'hours':>10}"
+        + (f"{'duties':>8}" if several else ""),
     ]
     for t in roster.by_type:
         lines.append(
             f"  {t.officer_type:<20}{t.headcount:>10}{t.lower_bound:>8}{t.available:>8}"
             f"{_hours(t.officer_minutes):>10}"
+            + (f"{t.duties or t.headcount:>8}" if several else "")
         )
     if roster.shortfalls:
         clock = Clock(plan.grid)
@@ -152,12 +162,19 @@ CSV_COLUMNS = (
 
 
 def roster_csv(outcome: PlanOutcome) -> str:
-    """One row per officer per post stint, in roster order."""
+    """One row per officer per post stint, in roster order, an officer's duties together (in
+    order of start) where one works several."""
     clock = Clock(outcome.plan.grid)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for shift in outcome.roster.shifts:
+    first: dict[str, int] = {}
+    for k, shift in enumerate(outcome.roster.shifts):
+        first.setdefault(shift.officer_id, k)
+    ordered = sorted(
+        outcome.roster.shifts, key=lambda s: (first[s.officer_id], s.start_min, s.end_min)
+    )
+    for shift in ordered:
         has_break = shift.break_end_min > shift.break_start_min
         pause = f"{clock(shift.break_start_min)}-{clock(shift.break_end_min)}" if has_break else ""
         for stint in shift.stints:

@@ -503,7 +503,9 @@ def _plan_and_check(document: Plan) -> pipeline.PlanOutcome:
         assert not roster.shortfalls
     # What the service would send back converts without error.
     result = convert.plan_result_to_pb(outcome)
-    assert result.summary.headcount == len(result.shifts) == roster.headcount
+    officers = {s.officer_id for s in result.shifts}
+    assert result.summary.headcount == len(officers) == roster.headcount
+    assert result.summary.duties == len(result.shifts)
     return outcome
 
 

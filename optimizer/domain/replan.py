@@ -2,10 +2,13 @@
 
 A published roster has been sent to officers; a re-plan keeps as much of it as the new plan
 allows. ``ReplanRules`` say what must not move (a frozen window, pinned officers) and how much
-may (a cap on changes). ``diff_rosters`` compares two rosters officer by officer, by id, and
-nothing else: an officer is added, released, moved to another shift (start, end or break), or
-kept on the same shift at other posts. ``explain`` says which change of the requirement forced
-each change, from the old and new demand per post and slot; the words are meant to be sent on.
+may (a cap on changes). ``diff_rosters`` compares two rosters duty by duty: on multi-day events
+one officer id may work several duties (shifts), so a change is keyed by the officer and the
+duty, matched within each officer's duties (identical first, then same hours, then nearest
+hours). A duty is added, released, moved to other hours (start, end or break), or kept on the
+same hours at other posts; an officer who keeps day 1 and loses day 3 has one released duty.
+``explain`` says which change of the requirement forced each change, from the old and new
+demand per post and slot; the words are meant to be sent on.
 
 Plain frozen dataclasses with no protobuf or solver imports, like ``optimizer.domain.types``.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.domain.clock import Clock
 from optimizer.domain.coverage import working_slots
@@ -41,12 +44,14 @@ class ReplanRules:
     Attributes
     ----------
     freeze_until_min
-        Grid minute; shifts starting before it stay exactly as published (posts included), and
-        no shift that starts before it may be added or released. 0: nothing frozen.
+        Grid minute; duties starting before it stay exactly as published (posts included), and
+        no duty that starts before it may be added or released. 0: nothing frozen. The window
+        applies per duty: an officer's later duties may change.
     pinned_officer_ids
-        Officers whose published shifts must stay exactly as published.
+        Officers whose published duties (all of them) must stay exactly as published.
     max_changes
-        Most officers that may change (added, released, moved or at other posts); None: no cap.
+        Most duties that may change (added, released, moved or at other posts); None: no cap.
+        With one duty per officer, officers.
     """
 
     freeze_until_min: Minutes = 0
@@ -55,7 +60,7 @@ class ReplanRules:
 
 
 class ChangeKind(enum.Enum):
-    """How one officer's duty changes, in the order a diff lists them."""
+    """How one duty changes, in the order a diff lists them."""
 
     ADDED = "added"
     RELEASED = "released"
@@ -65,7 +70,11 @@ class ChangeKind(enum.Enum):
 
 @dataclass(frozen=True)
 class ShiftChange:
-    """One officer's change: ``before`` is None when added, ``after`` None when released."""
+    """One duty's change: ``before`` is None when added, ``after`` None when released.
+
+    ``duties_before`` and ``duties_after`` count the officer's duties in each roster (-1:
+    unknown, as in a diff written before officers could work several duties).
+    """
 
     officer_id: str
     officer_type: OfficerTypeId
@@ -73,14 +82,23 @@ class ShiftChange:
     before: Shift | None
     after: Shift | None
     reason: str = ""
+    duties_before: int = -1
+    duties_after: int = -1
 
 
 @dataclass(frozen=True)
 class RosterDiff:
-    """Every officer whose duty differs between two rosters, and how many are the same."""
+    """Every duty that differs between two rosters, and how many are the same.
+
+    ``unchanged`` counts duties kept exactly; ``published_officers`` the officers of the first
+    roster and ``unchanged_officers`` those none of whose duties changed (None: one duty per
+    officer, so the duty counts are the officer counts).
+    """
 
     changes: tuple[ShiftChange, ...]
     unchanged: int
+    published_officers: int | None = None
+    unchanged_officers: int | None = None
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for c in self.changes if c.kind is kind)
@@ -103,12 +121,31 @@ class RosterDiff:
 
     @property
     def total(self) -> int:
-        """Officers who change: what ``ReplanRules.max_changes`` caps."""
+        """Duties that change: what ``ReplanRules.max_changes`` caps."""
         return len(self.changes)
 
     @property
-    def published_headcount(self) -> int:
+    def officers_changed(self) -> int:
+        """Officers with at least one duty changed (added officers included)."""
+        return len({c.officer_id for c in self.changes})
+
+    @property
+    def published_duties(self) -> int:
         return self.unchanged + self.total - self.added
+
+    @property
+    def published_headcount(self) -> int:
+        """Officers in the published roster."""
+        if self.published_officers is None:
+            return self.published_duties
+        return self.published_officers
+
+    @property
+    def multi_duty(self) -> bool:
+        """Whether officer and duty counts differ, so a report gives both."""
+        return self.officers_changed != self.total or self.published_headcount != (
+            self.published_duties
+        )
 
 
 @dataclass(frozen=True)
@@ -171,59 +208,142 @@ def _order(change: ShiftChange) -> tuple[int, Minutes, str]:
     return (list(ChangeKind).index(change.kind), start, change.officer_id)
 
 
+def duty_key(shift: Shift) -> str:
+    """One duty's key in re-plan notes: the officer and the duty's start minute."""
+    return f"{shift.officer_id}@{shift.start_min}"
+
+
+def _by_officer(shifts: Iterable[Shift]) -> dict[str, list[Shift]]:
+    duties: dict[str, list[Shift]] = {}
+    for s in shifts:
+        duties.setdefault(s.officer_id, []).append(s)
+    for listed in duties.values():
+        listed.sort(key=lambda s: (s.start_min, s.end_min, s.break_start_min))
+    return duties
+
+
+def match_duties(
+    before: Sequence[Shift], after: Sequence[Shift]
+) -> tuple[list[tuple[Shift, Shift]], list[Shift], list[Shift]]:
+    """One officer's duties paired across two rosters: (pairs, released, added).
+
+    Identical duties pair first, then duties on the same hours (only posts differ), then the
+    rest by nearest hours (distance of starts plus distance of ends, earliest first), as many
+    pairs as the shorter side has; what is left is released (``before``) or added (``after``).
+    One duty on each side always pairs, as when each officer worked one shift.
+    """
+    old = list(before)
+    new = list(after)
+    pairs: list[tuple[Shift, Shift]] = []
+    for same in (lambda a, b: a == b, _same_hours):
+        for b in list(new):
+            a = next((a for a in old if same(a, b)), None)
+            if a is not None:
+                pairs.append((a, b))
+                old.remove(a)
+                new.remove(b)
+    ranked = sorted(
+        (
+            abs(a.start_min - b.start_min) + abs(a.end_min - b.end_min),
+            a.start_min,
+            b.start_min,
+            i,
+            k,
+        )
+        for i, a in enumerate(old)
+        for k, b in enumerate(new)
+    )
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for _, _, _, i, k in ranked:
+        if i not in used_old and k not in used_new:
+            pairs.append((old[i], new[k]))
+            used_old.add(i)
+            used_new.add(k)
+    released = [a for i, a in enumerate(old) if i not in used_old]
+    added = [b for k, b in enumerate(new) if k not in used_new]
+    return pairs, released, added
+
+
 def diff_rosters(
     before: Iterable[Shift],
     after: Iterable[Shift],
     context: DiffContext | None = None,
 ) -> RosterDiff:
-    """The officers whose duty differs between ``before`` and ``after``, matched by officer id.
+    """The duties that differ between ``before`` and ``after``, matched per officer id.
 
-    Added (only in ``after``), released (only in ``before``), shift changed (start, end, break or
-    type differ) or posts changed (same hours, other stints); the rest count as unchanged.
-    Changes are listed by kind, then start, then officer id. With ``context`` each change gets
-    the reason ``explain`` gives; without it, no reason.
+    Within one officer's duties (``match_duties``): added (only in ``after``), released (only in
+    ``before``), shift changed (start, end, break or type differ) or posts changed (same hours,
+    other stints); identical duties count as unchanged. Changes are listed by kind, then start,
+    then officer id. With ``context`` each change gets the reason ``explain`` gives; without
+    it, no reason.
     """
-    old = {s.officer_id: s for s in before}
-    new = {s.officer_id: s for s in after}
+    old = _by_officer(before)
+    new = _by_officer(after)
     changes = []
     unchanged = 0
+    unchanged_officers = 0
     for officer_id in sorted(old.keys() | new.keys()):
-        a = old.get(officer_id)
-        b = new.get(officer_id)
-        if a is not None and b is not None:
-            if a == b:
+        a_list = old.get(officer_id, [])
+        b_list = new.get(officer_id, [])
+        pairs, released, added = match_duties(a_list, b_list)
+        steps: list[tuple[Shift | None, Shift | None]] = [
+            *((a, None) for a in released),
+            *((None, b) for b in added),
+        ]
+        for old_duty, new_duty in pairs:
+            if old_duty == new_duty:
                 unchanged += 1
-                continue
-            kind = ChangeKind.SHIFT_CHANGED if not _same_hours(a, b) else ChangeKind.POSTS_CHANGED
-        else:
-            kind = ChangeKind.ADDED if a is None else ChangeKind.RELEASED
-        shift = b if b is not None else a
-        assert shift is not None
-        change = ShiftChange(officer_id, shift.officer_type, kind, a, b)
-        if context is not None:
+            else:
+                steps.append((old_duty, new_duty))
+        if not steps:
+            unchanged_officers += 1
+        for a, b in steps:
+            if a is not None and b is not None:
+                kind = (
+                    ChangeKind.SHIFT_CHANGED if not _same_hours(a, b) else ChangeKind.POSTS_CHANGED
+                )
+            else:
+                kind = ChangeKind.ADDED if a is None else ChangeKind.RELEASED
+            shift = b if b is not None else a
+            assert shift is not None
             change = ShiftChange(
-                officer_id, shift.officer_type, kind, a, b, explain(change, context)
+                officer_id, shift.officer_type, kind, a, b, "", len(a_list), len(b_list)
             )
-        changes.append(change)
-    return RosterDiff(tuple(sorted(changes, key=_order)), unchanged)
+            if context is not None:
+                change = replace(change, reason=explain(change, context))
+            changes.append(change)
+    return RosterDiff(tuple(sorted(changes, key=_order)), unchanged, len(old), unchanged_officers)
 
 
 def apply_diff(before: Iterable[Shift], diff: RosterDiff) -> tuple[Shift, ...]:
-    """``before`` with every change of ``diff`` made, ordered by officer id.
+    """``before`` with every change of ``diff`` made, ordered by officer id, then start.
 
     Applying the diff of two rosters to the first gives the second (up to order): the property
-    the tests check. Raises ValueError when a change does not fit ``before``.
+    the tests check. Raises ValueError when a change does not fit ``before``: the duty it
+    changes is not there, or a duty it adds overlaps another duty of the same officer.
     """
-    shifts = {s.officer_id: s for s in before}
+    duties = _by_officer(before)
     for change in diff.changes:
-        current = shifts.get(change.officer_id)
-        if current != change.before:
-            raise ValueError(f"change of {change.officer_id} does not start from its shift")
-        if change.after is None:
-            del shifts[change.officer_id]
-        else:
-            shifts[change.officer_id] = change.after
-    return tuple(shifts[k] for k in sorted(shifts))
+        if change.before is None:
+            continue
+        current = duties.get(change.officer_id, [])
+        if change.before not in current:
+            raise ValueError(
+                f"change of {change.officer_id} does not start from one of their duties"
+            )
+        current.remove(change.before)
+    for change in diff.changes:
+        if change.after is not None:
+            duties.setdefault(change.officer_id, []).append(change.after)
+    result = []
+    for officer_id in sorted(duties):
+        listed = sorted(duties[officer_id], key=lambda s: (s.start_min, s.end_min))
+        for a, b in zip(listed, listed[1:], strict=False):
+            if b.start_min < a.end_min:
+                raise ValueError(f"{officer_id} would work two duties at once")
+        result.extend(listed)
+    return tuple(result)
 
 
 # ---- reasons --------------------------------------------------------------------------------
@@ -245,7 +365,8 @@ class DiffContext:
     covers: Mapping[OfficerTypeId, tuple[OfficerTypeId, ...]] = field(default_factory=dict)
     pool: OfficerPool | None = None
     old_is_staffing: bool = False
-    # Reasons the re-plan already knows (a pin it could not keep), by officer id.
+    # Reasons the re-plan already knows (a pin it could not keep), by duty (``duty_key``) or,
+    # for every duty of the officer, by officer id.
     notes: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -408,8 +529,10 @@ def explain(change: ShiftChange, ctx: DiffContext) -> str:
     change, the shift was freed or needed by moves made elsewhere, and the reason says so.
     """
     grid = ctx.grid
-    note = ctx.notes.get(change.officer_id, "")
     before, after = change.before, change.after
+    duty = before if before is not None else after
+    note = ctx.notes.get(duty_key(duty), "") if duty is not None else ""
+    note = note or ctx.notes.get(change.officer_id, "")
     if change.kind is ChangeKind.RELEASED and before is not None:
         unavailable = _availability(before, ctx)
         if unavailable:

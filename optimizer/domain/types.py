@@ -541,6 +541,8 @@ class TypeHeadcount:
     lower_bound: int
     available: int
     officer_minutes: int
+    # Duties (shifts) of this type; 0 when not counted (then one per officer).
+    duties: int = 0
 
 
 @dataclass(frozen=True)
@@ -599,6 +601,9 @@ class Roster:
     # Officer-minutes spent walking between zones, and moves forced by the rotation limit.
     travel_officer_min: int = 0
     rotations: int = 0
+    # Duties (shifts): ``headcount`` counts distinct officers, and on a multi-day event one officer
+    # may work several duties. 0 when not counted (then one per officer).
+    duties: int = 0
 
     @property
     def gap(self) -> float:

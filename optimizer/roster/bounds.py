@@ -4,7 +4,11 @@ They hold for every roster that covers the requirement, so the service can repor
 CP-SAT proves nothing, and they are the per-type figures of ``TypeHeadcount.lower_bound``:
 
 * peak: in each slot every required officer is a different person on duty;
-* workload: officer-slots required / the most slots one shift can work, rounded up.
+* workload: officer-slots required / the most slots one officer can work, rounded up. With one
+  shift per officer that is the longest shift; where an officer may work several shifts (a
+  multi-day event), the most slots a chain of shifts with the minimum rest between them and
+  within the work cap can cover (``most_slots_per_officer``): the longest shift alone would not
+  bound the people then, only the shifts.
 
 Per type, a slot's figure is the larger of: the demand of posts only that type may fill, and the
 demand of every post it may fill less what the other types able to fill them could spare (their
@@ -14,6 +18,7 @@ far as the special police in the pool cannot take them over.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +32,45 @@ class CheapBounds:
     headcount: int
     by_type: Mapping[OfficerTypeId, int]
     required_minutes: int
+
+
+def most_slots_per_officer(
+    shifts: Sequence[tuple[Minutes, Minutes, int]],
+    min_rest: Minutes,
+    work_cap: Minutes | None,
+    slot_min: Minutes,
+) -> int:
+    """The most slots one officer can cover over the event: an upper bound, exact with no cap.
+
+    Parameters
+    ----------
+    shifts
+        (start, end, slots covered) of each shift the officer may work.
+    min_rest
+        Minutes between the end of one shift and the start of the next.
+    work_cap
+        Working minutes the officer may do over the event (None: no cap). A covered slot is
+        wholly working time, so the cap allows at most ``work_cap // slot_min`` of them.
+    slot_min
+        Slot length.
+
+    The chain of most slots is a weighted interval scheduling over [start, end + rest), solved
+    by the usual dynamic programme over the shifts in order of end.
+    """
+    if not shifts:
+        return 0
+    ordered = sorted(shifts, key=lambda s: s[1])
+    ends = [end + min_rest for _, end, _ in ordered]
+    best: list[int] = []  # best[i]: most slots of a chain whose last shift is among the first i+1
+    for start, _, slots in ordered:
+        # Shifts whose rest has passed by ``start`` are a prefix of ``ordered`` (sorted by end).
+        k = bisect.bisect_right(ends, start)
+        here = slots + (best[k - 1] if k > 0 else 0)
+        best.append(max(here, best[-1] if best else 0))
+    most = best[-1]
+    if work_cap is not None:
+        most = min(most, work_cap // slot_min)
+    return most
 
 
 def _peak_or_workload(totals: Sequence[int], longest_slots: int) -> int:
@@ -52,7 +96,8 @@ def cheap_bounds(
     coverers
         For each post type, the officer types that may fill it.
     longest_slots
-        For each officer type, the most slots a shift it may work covers (0 if none).
+        For each officer type, the most slots one officer of it may cover over the event: the
+        longest shift, or with several shifts per officer ``most_slots_per_officer`` (0 if none).
     slot_min
         Slot length, to turn officer-slots into officer-minutes.
     available

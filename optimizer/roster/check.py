@@ -8,11 +8,13 @@ Checked: every post has its required officers in every slot (or, for an INFEASIB
 the reported shortfalls are missing); officers work only posts their type may fill; every shift
 starts on the start grid inside the horizon, has an allowed length, the break the labour rules
 give it and lies in its officer's availability and, for a named officer, within the working
-minutes left under the maximum; officer ids are unique; anonymous shifts fit the
-supply; stints lie inside their shift, off the break and apart; the post rules hold (rotation
-limit by post kind and risk level, minimum stint, travel between zones: see
-``_check_post_rules``); a named officer's shift starts the minimum rest after their previous
-duty; and, given a ``Roster``, its headcount and paid minutes add up.
+minutes left under the maximum; an officer working several duties (multi-day events) works
+them of one type, apart by the minimum rest and within the working-minute cap over all of them;
+unnamed officers (each over the span of their duties) fit the supply; stints lie inside their
+shift, off the break and apart; the post rules hold (rotation limit by post kind and risk level,
+minimum stint, travel between zones: see ``_check_post_rules``); a named officer's shift starts
+the minimum rest after their previous duty; and, given a ``Roster``, its headcount (distinct
+officers), duties and paid minutes add up.
 """
 
 from __future__ import annotations
@@ -222,15 +224,70 @@ def _max_flow(capacity: dict[tuple[int, int], int], source: int, sink: int) -> i
         flow += push
 
 
+def _check_officers(shifts: Sequence[Shift], plan: EventPlan) -> list[str]:
+    """Per officer id, over all their duties: one type, no overlap, the minimum rest between
+    consecutive duties, and the working minutes within the cap (a named officer's work left; an
+    unnamed officer with several duties, the labour rules' maximum)."""
+    named = {o.id: o for o in plan.pool.officers}
+    rest = plan.labour.min_rest_min
+    by_id: dict[str, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        by_id[shift.officer_id].append(shift)
+    errors = []
+    for officer_id, duties in by_id.items():
+        if len(duties) < 2:
+            continue
+        duties.sort(key=lambda d: (d.start_min, d.end_min))
+        types = sorted({d.officer_type for d in duties})
+        if len(types) > 1:
+            errors.append(f"officer {officer_id}: duties of several types {types}")
+        for a, b in itertools.pairwise(duties):
+            if b.start_min < a.end_min:
+                errors.append(
+                    f"officer {officer_id}: duty [{b.start_min}, {b.end_min}) overlaps "
+                    f"duty [{a.start_min}, {a.end_min})"
+                )
+            elif b.start_min - a.end_min < rest:
+                errors.append(
+                    f"officer {officer_id}: duty at minute {b.start_min} starts "
+                    f"{b.start_min - a.end_min} min after the duty ending at minute {a.end_min}; "
+                    f"{rest} min of rest are due"
+                )
+        officer = named.get(officer_id)
+        if officer is not None:
+            cap, whose = plan.labour.work_left(officer), f"{officer.worked_min} already worked"
+        else:
+            cap, whose = plan.labour.max_work_min or None, "labour.max_work_min"
+        worked = sum(d.working_min for d in duties)
+        if cap is not None and worked > cap:
+            errors.append(
+                f"officer {officer_id}: {worked} working minutes over {len(duties)} duties, "
+                f"but only {cap} allowed ({whose})"
+            )
+    return errors
+
+
 def _check_pool(shifts: Sequence[Shift], plan: EventPlan) -> list[str]:
     grid, pool = plan.grid, plan.pool
     named = {o.id: o for o in pool.officers}
     errors = []
+    # An unnamed officer is one person of the supply over the span of all their duties.
+    spans: dict[str, tuple[OfficerTypeId, Minutes, Minutes]] = {}
+    for shift in shifts:
+        if shift.officer_id in named:
+            continue
+        span = spans.get(shift.officer_id)
+        spans[shift.officer_id] = (
+            (shift.officer_type, shift.start_min, shift.end_min)
+            if span is None
+            else (span[0], min(span[1], shift.start_min), max(span[2], shift.end_min))
+        )
     anonymous: dict[tuple[OfficerTypeId, Minutes, Minutes], int] = defaultdict(int)
+    for span in spans.values():
+        anonymous[span] += 1
     for shift in shifts:
         officer = named.get(shift.officer_id)
         if officer is None:
-            anonymous[shift.officer_type, shift.start_min, shift.end_min] += 1
             continue
         if officer.officer_type != shift.officer_type:
             errors.append(
@@ -277,7 +334,7 @@ def _check_pool(shifts: Sequence[Shift], plan: EventPlan) -> list[str]:
     total = sum(anonymous.values())
     if placed < total:
         errors.append(
-            f"{total - placed} of {total} unnamed shifts do not fit the supply "
+            f"{total - placed} of {total} unnamed officers do not fit the supply "
             "(type, availability window or count)"
         )
     return errors
@@ -321,15 +378,20 @@ def _check_cover(
 
 def _check_totals(roster: Roster, shifts: Sequence[Shift]) -> list[str]:
     errors = []
-    minutes = sum(s.end_min - s.start_min for s in shifts)
-    if roster.headcount != len(shifts):
-        errors.append(f"headcount {roster.headcount}, but {len(shifts)} shifts")
+    headcount, minutes = roster_totals(shifts)
+    if roster.headcount != headcount:
+        errors.append(f"headcount {roster.headcount}, but {headcount} officers")
+    if roster.duties and roster.duties != len(shifts):
+        errors.append(f"duties {roster.duties}, but {len(shifts)} shifts")
     if roster.officer_minutes != minutes:
         errors.append(f"officer_minutes {roster.officer_minutes}, but shifts pay {minutes}")
     for row in roster.by_type:
         mine = [s for s in shifts if s.officer_type == row.officer_type]
-        if row.headcount != len(mine):
-            errors.append(f"{row.officer_type}: headcount {row.headcount}, but {len(mine)} shifts")
+        people = len({s.officer_id for s in mine})
+        if row.headcount != people:
+            errors.append(f"{row.officer_type}: headcount {row.headcount}, but {people} officers")
+        if row.duties and row.duties != len(mine):
+            errors.append(f"{row.officer_type}: duties {row.duties}, but {len(mine)} shifts")
         paid = sum(s.end_min - s.start_min for s in mine)
         if row.officer_minutes != paid:
             errors.append(f"{row.officer_type}: officer_minutes {row.officer_minutes}, paid {paid}")
@@ -364,17 +426,14 @@ def check_roster(
         | {o.officer_type for o in plan.pool.officers}
     )
     errors = []
-    seen: set[str] = set()
     rules = _PostRules.of(plan)
     for shift in shifts:
-        if shift.officer_id in seen:
-            errors.append(f"officer {shift.officer_id} has more than one shift")
-        seen.add(shift.officer_id)
         if shift.officer_type not in known_types:
             errors.append(f"shift {shift.officer_id}: unknown officer type {shift.officer_type}")
         errors.extend(_check_shift_rules(shift, plan))
         errors.extend(_check_stints(shift, post_types, plan))
         errors.extend(_check_post_rules(shift, rules))
+    errors.extend(_check_officers(shifts, plan))
     errors.extend(_check_pool(shifts, plan))
     errors.extend(_check_cover(plan, requirements, shifts, full))
     if full is not None:
@@ -383,5 +442,6 @@ def check_roster(
 
 
 def roster_totals(shifts: Sequence[Shift]) -> tuple[int, int]:
-    """Headcount and paid minutes (break included) of ``shifts``, recomputed."""
-    return len(shifts), sum(s.end_min - s.start_min for s in shifts)
+    """Headcount (distinct officers) and paid minutes (break included) of ``shifts``,
+    recomputed."""
+    return len({s.officer_id for s in shifts}), sum(s.end_min - s.start_min for s in shifts)

@@ -12,15 +12,18 @@ Variables, hard rules, then the objective expressions (the solver picks which to
   tiers only say which part of the demand goes unmet; the post assignment then leaves the
   lightest posts short (``optimizer.roster.assign``).
 
-Objectives: ``headcount`` (sum of ``x``), ``officer_hours`` (paid minutes, break included),
-``over_cover`` (officer-slots on duty beyond the demand), ``substitution`` (officer-slots in which
-an officer stands in at a post of another type, or is on duty where only such posts need anyone),
-and with shortfall allowed ``uncovered`` (missing officer-slots, each times its tier's weight).
+Objectives: ``headcount`` (officers: the sum of ``x``, but for a group whose officers may work
+several shifts, with ``CoverInput.min_rest`` between them, its ``people[g]``: see
+``_add_people``), ``officer_hours`` (paid minutes, break included), ``over_cover`` (officer-slots
+on duty beyond the demand), ``substitution`` (officer-slots in which an officer stands in at a
+post of another type, or is on duty where only such posts need anyone), and with shortfall
+allowed ``uncovered`` (missing officer-slots, each times its tier's weight).
 
 Rules: per officer type and slot, the flows out of the type do not exceed the officers of that type
 working the slot; per post type and slot, the flows in (plus the shortfall) reach the demand; per
-group, the officers used do not exceed its size. Posts of one type are interchangeable for a
-single slot, so per-type totals are exact: ``optimizer.roster.assign`` splits them onto posts.
+group, the officers used (its shifts, or its ``people[g]``) do not exceed its size. Posts of one
+type are interchangeable for a single slot, so per-type totals are exact:
+``optimizer.roster.assign`` splits them onto posts.
 
 Rotation reserve (``CoverInput.rotation``): where a post type's whole demand over L + 1
 consecutive slots is at one post with a rotation limit of L slots, no officer may stand at that
@@ -35,6 +38,7 @@ rosters the post assignment would leave short, and the headcount bound stays a b
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +50,9 @@ class Column:
     """Officers of one group working one template, covering ``slots``.
 
     ``cost`` is what the OFFICER_HOURS objective charges per officer (paid minutes).
+    ``start_min``, ``end_min`` and ``working_min`` (breaks excluded) place the shift in time, for
+    officers working several shifts (``CoverInput.min_rest``); left at 0 the column chains with
+    nothing.
     """
 
     officer_type: int
@@ -53,6 +60,9 @@ class Column:
     slots: tuple[int, ...]
     cost: int
     template: int = -1
+    start_min: int = 0
+    end_min: int = 0
+    working_min: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,33 @@ class CoverInput:
     tiers: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...] = ()
     # Windows that need a rotation reserve (see the module docstring). Empty: none.
     rotation: tuple[RotationWindow, ...] = ()
+    # Minutes of rest between two shifts of one officer; 0: each officer works one shift.
+    min_rest: int = 0
+    # Per group, the working minutes one officer may do over all their shifts (None or missing:
+    # no cap). Only groups whose officers may work several shifts use it.
+    work_caps: tuple[int | None, ...] = ()
+
+    def chained_groups(self) -> frozenset[int]:
+        """Groups with two columns one officer could both work: one starts ``min_rest`` or more
+        after the other ends (and, under a work cap, the shortest two fit in it)."""
+        if self.min_rest <= 0:
+            return frozenset()
+        earliest_end: dict[int, int] = {}
+        latest_start: dict[int, int] = {}
+        least_work: dict[int, int] = {}
+        for c in self.columns:
+            if c.end_min <= c.start_min:
+                continue
+            g = c.group
+            earliest_end[g] = min(earliest_end.get(g, c.end_min), c.end_min)
+            latest_start[g] = max(latest_start.get(g, c.start_min), c.start_min)
+            least_work[g] = min(least_work.get(g, c.working_min), c.working_min)
+        chained = set()
+        for g, end in earliest_end.items():
+            cap = self.work_caps[g] if g < len(self.work_caps) else None
+            if end + self.min_rest <= latest_start[g] and (cap is None or 2 * least_work[g] <= cap):
+                chained.add(g)
+        return frozenset(chained)
 
 
 @dataclass
@@ -106,6 +143,16 @@ class CoverModel:
     substitutable: bool = False
     # Objectives a caller adds on top of the model (the Shift Design benchmark's), by name.
     extra: dict[str, cp_model.LinearExpr] = field(default_factory=dict)
+    # People per group whose officers may work several shifts (``CoverInput.chained_groups``).
+    people: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # The x of each group's columns, for ``group_people``.
+    group_columns: dict[int, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def group_people(self, group: int) -> cp_model.LinearExprT:
+        """Officers of ``group`` the roster uses: its people variable, or its shifts summed."""
+        if group in self.people:
+            return self.people[group]
+        return cp_model.LinearExpr.sum(self.group_columns.get(group, []))
 
     def objective(self, name: str) -> cp_model.LinearExpr:
         """The expression of objective ``name``.
@@ -278,6 +325,68 @@ def _add_rotation_reserve(
     return made
 
 
+def _add_people(
+    model: cp_model.CpModel, inp: CoverInput, x: Sequence[cp_model.IntVar], upper: Sequence[int]
+) -> tuple[dict[int, cp_model.IntVar], list[cp_model.IntVar]]:
+    """``people[g]`` for each group whose officers may work several shifts, capped by its size.
+
+    A shift occupies its officer over [start, end + rest). Those intervals form an interval
+    graph, and interval graphs are perfect: the fewest officers who can work the chosen shifts
+    with the rest between them is the most intervals covering one instant, which greedy chaining
+    by start time reaches (``optimizer.roster.chain``). The most is reached at some start, so
+    ``people[g]`` is at least the shifts covering each distinct start. Under a work cap each
+    officer works at most the cap, so ``people[g] * cap`` covers the group's working minutes
+    too; that is necessary only, and the chaining then says whether the cap let it reach the
+    count. Returns the people variables and every variable made (for full hints).
+    """
+    made: list[cp_model.IntVar] = []
+    people: dict[int, cp_model.IntVar] = {}
+    chained = inp.chained_groups()
+    if not chained:
+        return people, made
+    members: dict[int, list[int]] = {g: [] for g in chained}
+    for j, c in enumerate(inp.columns):
+        if c.group in members:
+            members[c.group].append(j)
+    for g in sorted(chained):
+        cols = members[g]
+        cap = inp.group_caps[g]
+        most = min(cap, sum(upper[j] for j in cols))
+        p = model.new_int_var(0, most, f"people[{g}]")
+        # The shifts live at each start, as a running total (as ``working_officers`` does):
+        # each column then sits in two rows, not in one per start its interval spans. Sums per
+        # start made the two-day route test find no roster in 10 s.
+        starts = sorted({inp.columns[j].start_min for j in cols})
+        arriving: dict[int, list[cp_model.IntVar]] = {t: [] for t in starts}
+        leaving: dict[int, list[cp_model.IntVar]] = {t: [] for t in starts}
+        for j in cols:
+            c = inp.columns[j]
+            arriving[c.start_min].append(x[j])
+            # Free again at end + rest: counted out at the first start from then on.
+            k = bisect.bisect_left(starts, c.end_min + inp.min_rest)
+            if k < len(starts):
+                leaving[starts[k]].append(x[j])
+        previous: cp_model.IntVar | None = None
+        for t in starts:
+            live = model.new_int_var(0, most, f"live[{g}|{t}]")
+            change = cp_model.LinearExpr.sum(arriving[t]) - cp_model.LinearExpr.sum(leaving[t])
+            model.add(live == change if previous is None else live == previous + change)
+            model.add(p >= live)
+            made.append(live)
+            previous = live
+        work = inp.work_caps[g] if g < len(inp.work_caps) else None
+        if work is not None:
+            model.add(
+                p * work
+                >= cp_model.LinearExpr.weighted_sum(
+                    [x[j] for j in cols], [inp.columns[j].working_min for j in cols]
+                )
+            )
+        people[g] = p
+        made.append(p)
+    return people, made
+
+
 def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverModel:
     """Build the covering model for ``inp``.
 
@@ -370,12 +479,19 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
     by_group: list[list[cp_model.IntVar]] = [[] for _ in inp.group_caps]
     for j, c in enumerate(inp.columns):
         by_group[c.group].append(x[j])
+    people, made = _add_people(model, inp, x, upper)
+    variables.extend(made)
     for g, cap in enumerate(inp.group_caps):
-        if len(by_group[g]) > 1:
+        if g not in people and len(by_group[g]) > 1:
             model.add(sum(by_group[g]) <= cap)
 
     # Objectives stay expressions: defining them as variables adds a dense row to the LP.
-    headcount = cp_model.LinearExpr.sum(x)
+    if people:
+        headcount = cp_model.LinearExpr.sum(
+            [*people.values(), *(x[j] for j, c in enumerate(inp.columns) if c.group not in people)]
+        )
+    else:
+        headcount = cp_model.LinearExpr.sum(x)
     paid_minutes = cp_model.LinearExpr.weighted_sum(x, [c.cost for c in inp.columns])
     uncovered = (
         cp_model.LinearExpr.weighted_sum(list(shortfall.values()), weights)
@@ -399,4 +515,6 @@ def build_cover_model(inp: CoverInput, allow_shortfall: bool = False) -> CoverMo
         shortfall,
         variables,
         substitutable=bool(substitutes),
+        people=people,
+        group_columns={g: xs for g, xs in enumerate(by_group) if xs},
     )

@@ -8,11 +8,12 @@ cheap bounds are computed on the way because they need the same pieces.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from optimizer.domain.types import EventPlan, OfficerTypeId, Requirement
 from optimizer.errors import InvalidInput, Violation
-from optimizer.roster.bounds import CheapBounds, cheap_bounds
+from optimizer.roster.bounds import CheapBounds, cheap_bounds, most_slots_per_officer
+from optimizer.roster.chain import group_cap
 from optimizer.roster.model import Column, CoverInput, RotationWindow
 from optimizer.roster.priority import post_weights
 from optimizer.roster.rules import post_rules
@@ -142,10 +143,14 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
             templates.templates[j].slots,
             templates.templates[j].length_min,
             j,
+            templates.templates[j].start_min,
+            templates.templates[j].end_min,
+            templates.templates[j].working_min,
         )
         for g, group in enumerate(templates.groups)
         for j in templates.allowed[g]
     )
+    work_caps = tuple(group_cap(g, plan.labour.max_work_min) for g in templates.groups)
     cover = CoverInput(
         n_slots=plan.grid.n_slots,
         demand=tuple(tuple(row) for row in demand),
@@ -154,11 +159,39 @@ def build_problem(plan: EventPlan, requirements: Sequence[Requirement]) -> Roste
         group_caps=tuple(g.count for g in templates.groups),
         tiers=tiers,
         rotation=rotation_windows(plan, requirements, type_ids),
+        min_rest=max(0, plan.labour.min_rest_min),
+        work_caps=work_caps,
     )
+    chained = cover.chained_groups()
+    if chained:
+        # An officer who may work several shifts is held to the cap over all of them, so no
+        # single shift may pass it either (named groups' templates already fit their cap).
+        columns = tuple(
+            c
+            for c in columns
+            if c.group not in chained
+            or work_caps[c.group] is None
+            or c.working_min <= (work_caps[c.group] or 0)
+        )
+        cover = replace(cover, columns=columns)
+        chained = cover.chained_groups()
     longest = dict.fromkeys(type_ids, 0)
+    by_group: dict[int, list[Column]] = {}
     for column in columns:
-        officer_type = type_ids[column.officer_type]
-        longest[officer_type] = max(longest[officer_type], len(column.slots))
+        by_group.setdefault(column.group, []).append(column)
+    for g, members in by_group.items():
+        officer_type = type_ids[members[0].officer_type]
+        most = (
+            most_slots_per_officer(
+                [(c.start_min, c.end_min, len(c.slots)) for c in members],
+                cover.min_rest,
+                work_caps[g],
+                plan.grid.slot_min,
+            )
+            if g in chained
+            else max(len(c.slots) for c in members)
+        )
+        longest[officer_type] = max(longest[officer_type], most)
     # Types with no officers fill nothing, so they do not weaken another type's bound.
     staffed = {g.officer_type for g in templates.groups}
     coverers = {b: tuple(a for a in type_ids if b in covers[a] and a in staffed) for b in type_ids}

@@ -10,15 +10,27 @@ left for the others is ``r[p, s] >= d[p, s] - kept there`` (an officer at a post
 demand covers nothing elsewhere). Everyone else is a free duty ``x[j]`` on a column (group x
 template), covering the per-type demand left as in the plain model.
 
-Changes are counted per officer group (type, availability window), where officers can stand in
-for one another: ``C[g]`` published officers of the group not kept exactly, ``F[g]`` free duties
-in it; ``min(C, F)`` of them are moved (one change each), the rest released or added, so the
-group changes ``max(C[g], F[g])`` officers. This is the diff's count exactly, except that a free
-duty may by chance land on a moved officer's published posts (then the diff counts one less).
+On multi-day events one officer may work several duties (shifts), each the minimum rest after
+the last (``optimizer.roster.chain``). Everything above is per duty: a published duty is kept
+exactly or not, and a pin keeps all of its officer's duties, the frozen window each duty that
+starts in it. Headcount is people: in a group whose officers may work several duties,
+``people[g]`` is at least the duties holding someone at each start (a duty holds its officer
+over [start, end + rest)), pinned and frozen officers counted whole (``_people``), as
+``build_cover_model`` counts them; the changes stage then minimises duties before changes, so a
+duty that covers nothing is released even when its officer stays for the others.
 
-Stages: headcount, changes, then the plan's other terms in its order, substitution last (right
-after changes with ``substitutes_in_reserve``). Frozen and pinned officers are kept, columns
-starting in the frozen window get ``x[j] = 0`` and the cap is ``changes <= max_changes``.
+Changes are counted per duty and officer group (type, availability window), where officers can
+stand in for one another: ``C[g]`` published duties of the group not kept exactly, ``F[g]`` free
+duties in it; ``min(C, F)`` of them are moved (one change each), the rest released or added, so
+the group changes ``max(C[g], F[g])`` duties. With one duty per officer this is the diff's count
+exactly, except that a free duty may by chance land on a moved officer's published posts (then
+the diff counts one less). An officer working several duties takes over a released duty only
+where the rest to their other duties allows, so the diff may count more; when that breaks the
+cap, the result names the cap.
+
+Stages: headcount, changes (duties first), then the plan's other terms, substitution last
+(right after changes with ``substitutes_in_reserve``). Frozen and pinned duties are kept,
+columns starting in the frozen window get ``x[j] = 0`` and the cap is ``changes <= max_changes``.
 The first stage's hint is a warm start found with the plain model: every published officer who
 can stay kept, and the fewest more for what they leave (``_warm_start``; also the answer when
 the full model finds nothing in time); without one, the published roster itself. As in
@@ -35,10 +47,16 @@ only its posts stand in the way the officer keeps the hours at other posts, othe
 re-planned like any other. A cap below the officers who must change anyway is raised to them,
 and named.
 
-Naming: kept officers keep their shift. Free duties of a group go first to the group's published
-officers not kept (same template first, then the nearest start), then to named officers not in
-the published roster, then to new ids ``<type>-NNNN`` unused in the published roster. Free duties
-are placed on what the kept officers leave of each post, preferring the posts each officer held.
+Naming: kept duties keep their officer and shift. Free duties of a group go first to the
+group's published duties not kept (same template first, then the nearest start; an officer
+working several duties only where the rest and the work cap allow), then to named officers not
+in the published roster, then to new ids ``<type>-NNNN`` unused in the published roster. Free
+duties are placed on what the kept officers leave of each post, preferring the posts each
+officer held. Where officers may work several duties, the free duties left are then chained
+(``chain_duties`` with the kept and matched ids fixed): they join a kept officer where the rest
+and the cap allow, else make new officers, who take the ids of published officers all of whose
+duties changed. Kept chains may need more people than the model counted: then the group is
+chained again with only pinned and frozen duties fixed (``optimizer.roster.replan_chain``).
 """
 
 from __future__ import annotations
@@ -54,7 +72,13 @@ from ortools.sat.python import cp_model
 
 from optimizer.domain.clock import Clock
 from optimizer.domain.coverage import officers_by_post, working_slots
-from optimizer.domain.replan import PinConflict, ReplanRules, validate_rules
+from optimizer.domain.replan import (
+    PinConflict,
+    ReplanRules,
+    diff_rosters,
+    duty_key,
+    validate_rules,
+)
 from optimizer.domain.types import (
     EventPlan,
     OfficerTypeId,
@@ -74,8 +98,15 @@ from optimizer.roster.assign import (
     post_shortfalls,
     shortfalls,
 )
-from optimizer.roster.model import CoverModel, build_cover_model, working_officers
+from optimizer.roster.model import CoverInput, CoverModel, build_cover_model, working_officers
 from optimizer.roster.problem import RosterProblem, build_problem
+from optimizer.roster.replan_chain import (
+    DutyChaining,
+    NamedDuties,
+    PublishedDuty,
+    match_owners,
+    shape,
+)
 from optimizer.roster.rules import post_rules
 from optimizer.roster.solve import (
     OBJECTIVE_NAMES,
@@ -89,32 +120,17 @@ from optimizer.roster.solver import ProgressHandler, StagedSolution, configure_s
 from optimizer.roster.templates import OfficerGroup, Template, shift_templates
 
 CHANGES = "changes"
+# Where officers may work several duties, the changes stage minimises duties first (weighted
+# above every change), so a duty that covers nothing is released even when its officer stays
+# for other duties. One stage, not two: on the festival the separate duties stage took its whole
+# share without improving, and the changes stage then got no time.
+DUTIES_THEN_CHANGES = "duties, changes"
 # Share of the time limit the search for conflicting pins may take when the pins prevent cover;
 # the least-shortfall roster that keeps them gets what is left.
 DIAGNOSIS_SHARE = 0.25
 # Share of the time limit (on CP-SAT's deterministic clock) for the warm start: the published
 # officers kept and the fewest more to cover what they leave.
 WARM_SHARE = 0.3
-
-
-@dataclass(frozen=True)
-class _Published:
-    """One published officer as the new plan sees them."""
-
-    index: int
-    shift: Shift
-    group: int  # -1: no group of the new pool can take this officer
-    keepable: bool
-    why_not: str  # why the shift cannot be kept as published ("" when it can)
-    locked_by: tuple[str, ...]  # "pin" and/or "freeze"
-    # Column of the shift's hours when only its posts stand in the way of keeping it (-1: none):
-    # a pinned or frozen officer then keeps the hours, at other posts.
-    column: int = -1
-
-    @property
-    def held(self) -> bool:
-        """Pinned or frozen, not keepable as published, but keeping the hours."""
-        return bool(self.locked_by) and not self.keepable and self.column >= 0
 
 
 @dataclass(frozen=True)
@@ -156,17 +172,11 @@ class _Solution:
         return _Solution(tuple(values[:n]), frozenset(kept))
 
 
-def _shape(shift: Shift | Template) -> tuple[int, int, int, int]:
-    if isinstance(shift, Template):
-        return (shift.start_min, shift.end_min, shift.break_start_min, shift.break_end_min)
-    return (shift.start_min, shift.end_min, shift.break_start_min, shift.break_end_min)
-
-
 def _is_anonymous_id(officer_id: str, officer_type: str) -> bool:
     return re.fullmatch(rf"{re.escape(officer_type)}-\d+", officer_id) is not None
 
 
-class _Replanner:
+class _Replanner(DutyChaining):
     def __init__(
         self,
         plan: EventPlan,
@@ -194,6 +204,20 @@ class _Replanner:
         # (post index, slot) -> officers added to the demand for the post rules (see ``solve``).
         self.extra: dict[tuple[int, int], int] = {}
         self.officers = self._classify()
+        # Groups whose officers may work several duties: those the model chains, and those of
+        # published officers who already do.
+        duties_of: dict[str, int] = defaultdict(int)
+        for s in published.shifts:
+            duties_of[s.officer_id] += 1
+        self.chained = self.problem.cover.chained_groups() | {
+            o.group for o in self.officers if o.group >= 0 and duties_of[o.shift.officer_id] > 1
+        }
+        # Per chained group, the pinned or frozen officers who keep a duty: fixed chains.
+        locked_ids: dict[int, set[str]] = defaultdict(set)
+        for o in self.officers:
+            if o.group in self.chained and o.keepable and o.locked_by:
+                locked_ids[o.group].add(o.shift.officer_id)
+        self.locked_people = {g: len(ids) for g, ids in locked_ids.items()}
         # Officers who change whatever the roster (their shift cannot stay as published); a
         # cap below them cannot hold, so it is raised to them and named as a conflict.
         self.forced = sum(1 for o in self.officers if not o.keepable)
@@ -202,45 +226,56 @@ class _Replanner:
 
     # ---- published officers ------------------------------------------------------------------
 
-    def _classify(self) -> list[_Published]:
+    def _classify(self) -> list[PublishedDuty]:
         plan, grid = self.plan, self.grid
         groups = self.problem.templates.groups
         named = self.named
         group_of_named = {oid: g for g, group in enumerate(groups) for oid in group.officer_ids}
-        shapes = {_shape(t) for t in shift_templates(plan.labour, grid)}
+        shapes = {shape(t) for t in shift_templates(plan.labour, grid)}
         templates = self.problem.templates.templates
         columns = {
-            (c.group, _shape(templates[c.template])): j
+            (c.group, shape(templates[c.template])): j
             for j, c in enumerate(self.problem.cover.columns)
         }
         pinned = set(self.rules.pinned_officer_ids)
         # Anonymous officers are pooled: hand each the allowing group with most room left,
         # the officers with fewest choices first, so a split supply fills as it did.
+        # An officer working several duties (multi-day events) is one person: all their duties
+        # go to one group, chosen with all of them.
         room = [group.anonymous for group in groups]
         shifts = self.published.shifts
-        anonymous_choice: dict[int, int] = {}
-        candidates: dict[int, list[int]] = {}
+        duties_of: dict[str, list[int]] = defaultdict(list)
         for i, shift in enumerate(shifts):
-            if shift.officer_id in named or not _is_anonymous_id(
-                shift.officer_id, shift.officer_type
-            ):
+            duties_of[shift.officer_id].append(i)
+        anonymous_choice: dict[int, int] = {}
+        candidates: dict[str, list[int]] = {}
+        for officer_id, indices in duties_of.items():
+            first = shifts[indices[0]]
+            if officer_id in named or not _is_anonymous_id(officer_id, first.officer_type):
                 continue
             of_type = [
                 g
                 for g, group in enumerate(groups)
-                if group.officer_type == shift.officer_type and group.anonymous > 0
+                if group.officer_type == first.officer_type and group.anonymous > 0
             ]
-            allowing = [g for g in of_type if self._allows(groups[g], shift)]
-            candidates[i] = allowing or sorted(
-                of_type, key=lambda g: -self._overlap(groups[g], shift)
+            allowing = [
+                g for g in of_type if all(self._allows(groups[g], shifts[i]) for i in indices)
+            ]
+            candidates[officer_id] = allowing or sorted(
+                of_type, key=lambda g: -sum(self._overlap(groups[g], shifts[i]) for i in indices)
             )
-        for i in sorted(candidates, key=lambda i: (len(candidates[i]), shifts[i].officer_id)):
-            if candidates[i]:
-                best = max(candidates[i], key=lambda g: (room[g], -g))
-                anonymous_choice[i] = best
+        for officer_id in sorted(candidates, key=lambda o: (len(candidates[o]), o)):
+            if candidates[officer_id]:
+                best = max(candidates[officer_id], key=lambda g: (room[g], -g))
+                for i in duties_of[officer_id]:
+                    anonymous_choice[i] = best
                 room[best] -= 1
-        result = []
-        for i, shift in enumerate(shifts):
+        # Working minutes each named officer's kept duties add up to, earliest duty first.
+        worked: dict[str, int] = defaultdict(int)
+        order = sorted(range(len(shifts)), key=lambda i: (shifts[i].start_min, i))
+        result: list[PublishedDuty | None] = [None] * len(shifts)
+        for i in order:
+            shift = shifts[i]
             locked = []
             if shift.officer_id in pinned:
                 locked.append("pin")
@@ -256,6 +291,8 @@ class _Replanner:
                     group = -1
                 elif group < 0 or not self._allows(groups[group], shift):
                     why = self._unavailable(shift, group)
+                else:
+                    why = self._over_cap(shift, worked[shift.officer_id])
             elif i in anonymous_choice:
                 group = anonymous_choice[i]
                 if not self._allows(groups[group], shift):
@@ -269,11 +306,28 @@ class _Replanner:
             if not why:
                 why, hours_kept = self._unkeepable(shift, shapes)
                 if why and hours_kept:
-                    column = columns.get((group, _shape(shift)), -1)
-            result.append(_Published(i, shift, group, not why, why, tuple(locked), column))
+                    column = columns.get((group, shape(shift)), -1)
+            if not why or column >= 0:
+                worked[shift.officer_id] += shift.working_min
+            result[i] = PublishedDuty(i, shift, group, not why, why, tuple(locked), column)
             if why:
-                self.notes[shift.officer_id] = why
-        return result
+                self.notes[duty_key(shift)] = why
+                if len(duties_of[shift.officer_id]) == 1:
+                    self.notes[shift.officer_id] = why
+        return [o for o in result if o is not None]
+
+    def _over_cap(self, shift: Shift, worked: int) -> str:
+        """Why a named officer's earlier duties leave no room for ``shift`` ("" when they do)."""
+        if worked == 0:
+            return ""
+        left = self.plan.labour.work_left(self.named[shift.officer_id])
+        if left is None or worked + shift.working_min <= left:
+            return ""
+        return (
+            f"{shift.officer_id} has {left} working minutes left, and their earlier duties "
+            f"take {worked} of them before the shift "
+            f"{self.clock.span(shift.start_min, shift.end_min)}"
+        )
 
     def _allows(self, group: OfficerGroup, shift: Shift) -> bool:
         if group.work_left is not None and shift.working_min > group.work_left:
@@ -300,7 +354,7 @@ class _Replanner:
     def _unkeepable(self, shift: Shift, shapes: set[tuple[int, int, int, int]]) -> tuple[str, bool]:
         """Why the shift cannot stay exactly as published under the new plan ("" when it can),
         and whether its hours could still stay (only its posts stand in the way)."""
-        if _shape(shift) not in shapes:
+        if shape(shift) not in shapes:
             return (
                 f"the labour rules no longer allow the shift "
                 f"{self.clock.span(shift.start_min, shift.end_min)} with its break",
@@ -322,7 +376,7 @@ class _Replanner:
 
     # ---- the model ---------------------------------------------------------------------------
 
-    def _kept_cover(self, officer: _Published) -> dict[tuple[int, int], int]:
+    def _kept_cover(self, officer: PublishedDuty) -> dict[tuple[int, int], int]:
         """(post index, slot) -> 1 for each slot the published officer covers at a post."""
         cells: dict[tuple[int, int], int] = {}
         shift = officer.shift
@@ -368,7 +422,7 @@ class _Replanner:
             return literals_of_pins[officer_id]
 
         # Pinned or frozen officers who keep their hours at other posts hold a free duty.
-        held: dict[int, list[_Published]] = defaultdict(list)
+        held: dict[int, list[PublishedDuty]] = defaultdict(list)
         for officer in self.officers:
             if officer.held:
                 held[officer.column].append(officer)
@@ -396,11 +450,11 @@ class _Replanner:
 
         # Kept officers: who stands where, and the demand left per post. One variable per
         # class of identical published shifts (on the marathon, 6,650 officers in far fewer).
-        by_class: dict[tuple[object, ...], list[_Published]] = defaultdict(list)
+        by_class: dict[tuple[object, ...], list[PublishedDuty]] = defaultdict(list)
         for officer in self.officers:
             if officer.keepable:
                 shift = officer.shift
-                key = (officer.group, shift.officer_type, _shape(shift), shift.stints)
+                key = (officer.group, shift.officer_type, shape(shift), shift.stints)
                 by_class[key].append(officer)
         classes: list[list[int]] = []
         k: list[cp_model.IntVar] = []
@@ -409,6 +463,9 @@ class _Replanner:
         slot_terms: list[tuple[cp_model.IntVar, int]] = []
         kept_substitute: list[tuple[cp_model.IntVar, int]] = []
         kept_in: list[list[cp_model.IntVar]] = [[] for _ in caps]
+        # Per group, each class's (variable, start, end, working minutes, locked members), for
+        # counting people.
+        kept_spans: list[list[tuple[cp_model.IntVar, int, int, int, int]]] = [[] for _ in caps]
         for c, members in enumerate(by_class.values()):
             members = sorted(members, key=lambda o: (not o.locked_by, o.shift.officer_id))
             locked = [o for o in members if o.locked_by]
@@ -417,6 +474,15 @@ class _Replanner:
             classes.append([o.index for o in members])
             kept_in[members[0].group].append(var)
             shift = members[0].shift
+            kept_spans[members[0].group].append(
+                (
+                    var,
+                    shift.start_min,
+                    shift.end_min,
+                    shift.working_min,
+                    0 if assumptions else len(locked),
+                )
+            )
             cells = self._kept_cover(members[0])
             for cell, n in cells.items():
                 kept_at[cell].append((var, n))
@@ -462,9 +528,11 @@ class _Replanner:
                 lost_in[officer.group] += 1
             else:
                 lost_nowhere += 1
+        people = self._people(model, inp, x, kept_spans, assumptions)
         change_terms: list[cp_model.LinearExprT] = []
+        most_changes = 0
         for g, cap in enumerate(caps):
-            if kept_in[g] or free_in[g]:
+            if g not in people and (kept_in[g] or free_in[g]):
                 model.add(sum(kept_in[g]) + sum(free_in[g]) <= cap)
             published_here = published_in[g] + lost_in[g]
             if not published_here and not free_in[g]:
@@ -472,6 +540,7 @@ class _Replanner:
             changed = published_here - sum(kept_in[g])  # C[g]
             added = sum(free_in[g])  # F[g]
             ch = model.new_int_var(0, max(published_here, cap), f"changes[{g}]")
+            most_changes += max(published_here, cap)
             model.add(ch >= changed)
             model.add(ch >= added)
             change_terms.append(ch)
@@ -549,7 +618,18 @@ class _Replanner:
         kept_vars = list(k)
         variables.extend(kept_vars)
         variables.extend(shortfall_vars)
-        headcount = cp_model.LinearExpr.sum(x) + cp_model.LinearExpr.sum(kept_vars)
+        variables.extend(people.values())
+        # People, not duties: a group whose officers may work several duties counts its people
+        # variable (as ``build_cover_model`` does), every other group its duties.
+        headcount = (
+            cp_model.LinearExpr.sum(list(people.values()))
+            + cp_model.LinearExpr.sum(
+                [x[j] for j, c in enumerate(inp.columns) if c.group not in people]
+            )
+            + cp_model.LinearExpr.sum(
+                [v for g, spans in enumerate(kept_spans) if g not in people for v, *_ in spans]
+            )
+        )
         paid = cp_model.LinearExpr.weighted_sum(
             x, [c.cost for c in inp.columns]
         ) + cp_model.LinearExpr.weighted_sum([v for v, _ in paid_terms], [c for _, c in paid_terms])
@@ -582,7 +662,14 @@ class _Replanner:
             {},
             variables,
             substitutable=bool(substitutes or kept_substitute),
-            extra={CHANGES: changes},
+            extra={
+                CHANGES: changes,
+                DUTIES_THEN_CHANGES: (
+                    cp_model.LinearExpr.sum(x) + cp_model.LinearExpr.sum(kept_vars)
+                )
+                * (most_changes + lost_nowhere + 1)
+                + changes,
+            },
         )
         if start is not None:
             # A roster known to hold (``_warm_start``): hinted with any number of workers.
@@ -600,6 +687,56 @@ class _Replanner:
             for var in x:
                 model.add_hint(var, 0)
         return _Model(cover, x, k, classes, changes, literals)
+
+    def _people(
+        self,
+        model: cp_model.CpModel,
+        inp: CoverInput,
+        x: Sequence[cp_model.IntVar],
+        kept_spans: Sequence[Sequence[tuple[cp_model.IntVar, int, int, int, int]]],
+        assumptions: bool,
+    ) -> dict[int, cp_model.IntVar]:
+        """``people[g]`` for each group whose officers may work several duties.
+
+        As ``optimizer.roster.model`` counts them, with the kept duties in: a duty holds its
+        officer over [start, end + rest), and the people a group needs are at least the duties
+        holding someone at each start (interval graphs are perfect, so chaining reaches that
+        count), and under a work cap at least their working minutes over the cap.
+
+        A pinned or frozen officer keeps their duties and their id: a fixed chain, with which
+        the count above can fall short (two such officers may each block half of a duty that
+        fits neither). Each counts as one person for the whole event instead, their locked
+        duties left out of the overlap: a count the chaining always reaches
+        (``DutyChaining.chain``), but no bound, since a new duty may still join them (then the
+        roster has fewer people than counted, and its lower bound is the cheap one). Other kept
+        duties keep their officers only while that costs no one (``DutyChaining._rechain``).
+        """
+        people: dict[int, cp_model.IntVar] = {}
+        if not self.chained:
+            return people
+        rest = inp.min_rest
+        for g in sorted(self.chained):
+            spans: list[tuple[cp_model.LinearExprT, int, int, int]] = [
+                (x[j], c.start_min, c.end_min, c.working_min)
+                for j, c in enumerate(inp.columns)
+                if c.group == g
+            ]
+            spans.extend((v - n, a, b, w) for v, a, b, w, n in kept_spans[g])
+            if not spans:
+                continue
+            locked = 0 if assumptions else self.locked_people.get(g, 0)
+            p = model.new_int_var(0, inp.group_caps[g], f"people[{g}]")
+            model.add(p >= locked)
+            for t in sorted({start for _, start, _, _ in spans}):
+                live = [v for v, start, end, _ in spans if start <= t < end + rest]
+                model.add(p >= locked + cp_model.LinearExpr.sum(live))
+            work = inp.work_caps[g] if g < len(inp.work_caps) else None
+            if work is not None:
+                model.add(
+                    (p - locked) * work >= cp_model.LinearExpr.sum([v * w for v, _, _, w in spans])
+                )
+            people[g] = p
+        return people
 
     def _warm_start(self, limit: float) -> tuple[_Solution | None, bool]:
         """Every published officer who can stay kept, and the fewest more for what is left.
@@ -635,7 +772,15 @@ class _Replanner:
             for by_weight in split
         )
         caps = list(inp.group_caps)
+        chained = self.chained
+        counted: set[tuple[int, str]] = set()
         for o in kept:
+            if o.group in chained:
+                # One person however many duties they keep; the free duties count their own
+                # people on top (a warm start, not the optimum).
+                if (o.group, o.shift.officer_id) in counted:
+                    continue
+                counted.add((o.group, o.shift.officer_id))
             caps[o.group] -= 1
         if min(caps, default=0) < 0:
             return None, False
@@ -682,10 +827,10 @@ class _Replanner:
         inp = self.problem.cover
         cover = build_cover_model(inp, allow_shortfall=True)
         templates = self.problem.templates.templates
-        column_of = {(c.group, _shape(templates[c.template])): j for j, c in enumerate(inp.columns)}
+        column_of = {(c.group, shape(templates[c.template])): j for j, c in enumerate(inp.columns)}
         published = [0] * len(inp.columns)
         for o in self.officers:
-            j = column_of.get((o.group, _shape(o.shift)), -1)
+            j = column_of.get((o.group, shape(o.shift)), -1)
             if o.keepable and j >= 0:
                 published[j] += 1
         for j, column in enumerate(inp.columns):
@@ -711,7 +856,7 @@ class _Replanner:
         room = list(staged.x)
         kept = set()
         for o in sorted(self.officers, key=lambda o: o.shift.officer_id):
-            j = column_of.get((o.group, _shape(o.shift)), -1)
+            j = column_of.get((o.group, shape(o.shift)), -1)
             if o.keepable and j >= 0 and room[j] > 0:
                 room[j] -= 1
                 kept.add(o.index)
@@ -721,7 +866,7 @@ class _Replanner:
         return solution
 
     def _held_columns(self) -> dict[int, int]:
-        """Column -> pinned or frozen officers keeping their hours there (see ``_Published``)."""
+        """Column -> pinned or frozen officers keeping their hours there (see ``PublishedDuty``)."""
         held: dict[int, int] = defaultdict(int)
         for o in self.officers:
             if o.held:
@@ -760,9 +905,10 @@ class _Replanner:
         ]
         names = names or ["headcount", "officer_hours"]
         at = names.index("headcount") + 1 if "headcount" in names else 0
-        names.insert(at, CHANGES)
+        changes = DUTIES_THEN_CHANGES if self.chained else CHANGES
+        names.insert(at, changes)
         if self.plan.substitutes_in_reserve:
-            names.insert(names.index(CHANGES) + 1, SUBSTITUTION)
+            names.insert(names.index(changes) + 1, SUBSTITUTION)
         else:
             names.append(SUBSTITUTION)
         return names
@@ -780,7 +926,7 @@ class _Replanner:
             started=started,
             on_progress=self.on_progress,
             stop_event=self.stop_event,
-            hinted=(CHANGES, SUBSTITUTION),
+            hinted=(CHANGES, DUTIES_THEN_CHANGES, SUBSTITUTION),
             budget_caps={SUBSTITUTION: SUBSTITUTION_BUDGET},
         )
 
@@ -788,7 +934,12 @@ class _Replanner:
         started = time.perf_counter()
         limit = self.options.time_limit_s
         conflicts = self._impossible_locks()
-        if not self.problem.has_demand and not any(o.locked_by for o in self.officers):
+        releasable = self.cap is None or len(self.officers) <= self.cap
+        if (
+            not self.problem.has_demand
+            and not any(o.locked_by for o in self.officers)
+            and releasable
+        ):
             return ReplanRoster(
                 self._roster(_Solution((), frozenset()), None, SolveStatus.OPTIMAL),
                 conflicts,
@@ -811,6 +962,7 @@ class _Replanner:
                 proven = staged.stages[0].proven
                 status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
             roster = self._rule_rounds(solution, status, objectives, staged, started)
+            conflicts += self._cap_broken(roster, conflicts)
             return ReplanRoster(roster, conflicts, self.notes, staged)
         diag_limit = min(limit - (time.perf_counter() - started), limit * DIAGNOSIS_SHARE)
         core = self._diagnose(max(diag_limit, 0.05))
@@ -838,7 +990,30 @@ class _Replanner:
             key=self._rank,
         )
         conflicts += tuple(self._explain(name, core, roster) for name in core)
+        conflicts += self._cap_broken(roster, conflicts)
         return ReplanRoster(roster, conflicts, self.notes, staged)
+
+    def _cap_broken(self, roster: Roster, named: Sequence[PinConflict]) -> tuple[PinConflict, ...]:
+        """The cap, named when the roster changes more duties than it allows and nothing has
+        named it yet.
+
+        The model counts a group's changes as if every new duty could take over any released
+        one; an officer working several duties takes a new one only where the rest allows, so
+        the diff can count more.
+        """
+        if self.cap is None or any(c.officer_id == "" for c in named):
+            return ()
+        changed = diff_rosters(self.published.shifts, roster.shifts).total
+        if changed <= self.cap:
+            return ()
+        return (
+            PinConflict(
+                "",
+                f"the cap of {self.rules.max_changes} changes is not kept: {changed} duties "
+                f"change, as officers working several duties can take over a released duty only "
+                f"where the rest between their duties allows",
+            ),
+        )
 
     def _rule_rounds(
         self,
@@ -899,18 +1074,20 @@ class _Replanner:
         flexible = self._roster(solution, bounds, status, flexible=True)
         return min(strict, flexible, key=self._rank)
 
-    def _rank(self, roster: Roster) -> tuple[int, int, int, int, int]:
-        """Rosters compared: within the cap, then missing officer-minutes, officers, changes
-        and paid minutes."""
-        changed = len(self._diff_ids(roster.shifts))
+    def _rank(self, roster: Roster) -> tuple[int, int, int, int, int, int]:
+        """Rosters compared: within the cap, then missing officer-minutes, officers, duties,
+        changed duties and paid minutes (the model's order)."""
+        changed = diff_rosters(self.published.shifts, roster.shifts).total
         over_cap = 0 if self.cap is None else max(0, changed - self.cap)
         missing = sum(f.officers * (f.end_min - f.start_min) for f in roster.shortfalls)
-        return (over_cap, missing, roster.headcount, changed, roster.officer_minutes)
-
-    def _diff_ids(self, shifts: Sequence[Shift]) -> set[str]:
-        old = {s.officer_id: s for s in self.published.shifts}
-        new = {s.officer_id: s for s in shifts}
-        return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+        return (
+            over_cap,
+            missing,
+            roster.headcount,
+            len(roster.shifts),
+            changed,
+            roster.officer_minutes,
+        )
 
     def _published_as_is(self, first: StagedSolution) -> Roster | None:
         """The published roster under the new plan, when every officer can keep their shift."""
@@ -1029,10 +1206,16 @@ class _Replanner:
             )
             return PinConflict("", reason)
         officer_id = name.removeprefix("pin:")
-        officer = next(o for o in self.officers if o.shift.officer_id == officer_id)
-        shift = officer.shift
+        duties = [o.shift for o in self.officers if o.shift.officer_id == officer_id]
+        # Of an officer working several duties, the one holding someone where no one is needed
+        # says most; otherwise the first.
+        shift = next((d for d in duties if "where the new plan" in self._held(d)), duties[0])
         held = self._held(shift)
-        reason = f"pin on {self._describe_shift(shift)} {held}{with_others}"
+        what = self._describe_shift(shift)
+        if len(duties) > 1:
+            spans = ", ".join(self.clock.span(d.start_min, d.end_min) for d in duties)
+            what = f"{officer_id} (duties {spans}): the duty {self._describe_shift(shift)}"
+        reason = f"pin on {what} {held}{with_others}"
         reason += f", while {self._short_of(roster, shift)}"
         return PinConflict(officer_id, reason)
 
@@ -1045,7 +1228,7 @@ class _Replanner:
 
     def _held(self, shift: Shift) -> str:
         """What the pinned shift holds: where it stands beyond the new demand, if anywhere."""
-        officer = _Published(-1, shift, -1, True, "", ())
+        officer = PublishedDuty(-1, shift, -1, True, "", ())
         cells = self._kept_cover(officer)
         spare = sorted((p, s) for (p, s) in cells if self.requirements[p].officers[s] < 1)
         if spare:
@@ -1085,34 +1268,45 @@ class _Replanner:
 
     # ---- the roster --------------------------------------------------------------------------
 
-    def _name(
-        self, solution: _Solution, flexible: bool = False
-    ) -> tuple[list[Shift], list[Duty], list[dict[int, int]]]:
+    def _name(self, solution: _Solution, flexible: bool = False) -> NamedDuties:
         """Kept shifts, and the free duties named, with the posts each held (see module doc).
 
         ``flexible``: kept officers who are neither pinned nor frozen keep their hours but come
         back as duties too, preferring their published posts, so the post assignment may move
-        them where the post rules need someone.
+        them where the post rules need someone. A free duty takes a published officer's id only
+        where it leaves the rest and the work cap between that officer's duties intact.
         """
         problem = self.problem
         columns = problem.cover.columns
         templates = problem.templates.templates
         groups = problem.templates.groups
         free = solution.free
-        by_shape = {_shape(t): t for t in templates}
+        by_shape = {shape(t): t for t in templates}
         kept: list[Shift] = []
+        kept_groups: list[int] = []
+        kept_locked: list[bool] = []
         duties: list[Duty] = []
         preferred: list[dict[int, int]] = []
+        fixed: list[bool] = []
+        duty_locked: list[bool] = []
+        busy: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         for o in self.officers:
             if o.index not in solution.kept:
                 continue
-            template = by_shape.get(_shape(o.shift))
+            busy[o.shift.officer_id].append(
+                (o.shift.start_min, o.shift.end_min, o.shift.working_min)
+            )
+            template = by_shape.get(shape(o.shift))
             if flexible and not o.locked_by and template is not None:
                 duties.append(Duty(o.shift.officer_id, o.shift.officer_type, template, o.group))
                 preferred.append({s: p for (p, s) in self._kept_cover(o)})
+                fixed.append(True)
+                duty_locked.append(False)
             else:
                 kept.append(o.shift)
-        changed: dict[int, list[_Published]] = defaultdict(list)
+                kept_groups.append(o.group)
+                kept_locked.append(bool(o.locked_by))
+        changed: dict[int, list[PublishedDuty]] = defaultdict(list)
         for o in self.officers:
             if o.index not in solution.kept and o.group >= 0:
                 changed[o.group].append(o)
@@ -1128,7 +1322,15 @@ class _Replanner:
             group = groups[g]
             # Officers holding their hours (pinned or frozen) take their shape before anyone.
             ranked = sorted(changed[g], key=lambda o: (not o.held, o.shift.officer_id))
-            owners = _match(slots_by_group[g], ranked)
+
+            def take(owner: PublishedDuty, template: Template) -> bool:
+                mine = busy[owner.shift.officer_id]
+                if not self._fits_officer(mine, template, owner):
+                    return False
+                mine.append((template.start_min, template.end_min, template.working_min))
+                return True
+
+            owners = match_owners(slots_by_group[g], ranked, take)
             spare_named = [oid for oid in group.officer_ids if oid not in published_ids]
             for template, owner in zip(slots_by_group[g], owners, strict=True):
                 if owner is not None:
@@ -1143,13 +1345,16 @@ class _Replanner:
                 taken.add(officer_id)
                 duties.append(Duty(officer_id, group.officer_type, template, g))
                 preferred.append(held)
-        return kept, duties, preferred
+                fixed.append(owner is not None)
+                duty_locked.append(owner is not None and owner.held)
+        return NamedDuties(kept, kept_groups, duties, preferred, fixed, kept_locked, duty_locked)
 
     def _assemble(
         self, solution: _Solution, flexible: bool = False
     ) -> tuple[tuple[Shift, ...], dict[PostId, tuple[int, ...]], Assignment]:
         """The named roster and the officers each post gets per slot, kept officers included."""
-        kept, duties, preferred = self._name(solution, flexible)
+        named = self._name(solution, flexible)
+        kept, duties, preferred = named.kept, named.duties, named.preferred
         grid = self.grid
         on_post = officers_by_post(kept, grid)
         residual = tuple(
@@ -1186,7 +1391,7 @@ class _Replanner:
         }
         order = {t: i for i, t in enumerate(self.problem.type_ids)}
         shifts = sorted(
-            (*kept, *assignment.shifts),
+            self.chain(named, (*kept, *assignment.shifts)),
             key=lambda s: (
                 order.get(s.officer_type, len(order)),
                 s.start_min,
@@ -1219,7 +1424,10 @@ class _Replanner:
         missing = shortfalls(self.requirements, staffed, grid)
         # Bounds of the re-plan's own question: pins and frozen shifts only add officers, so
         # they still bound the roster returned (not the plain plan's minimum).
-        headcount_bound, minutes_bound = proven_bounds(problem, staged, status)
+        # Locked chains make the model count them as whole-event people, more than a roster in
+        # which new duties join them may need: its bounds are then not bounds of the question.
+        restricted = any(self.locked_people.values())
+        headcount_bound, minutes_bound = proven_bounds(problem, None if restricted else staged)
         if status is not SolveStatus.INFEASIBLE and missing:
             # The post rules left gaps the per-type model could not see: say so.
             status = SolveStatus.FEASIBLE
@@ -1227,7 +1435,7 @@ class _Replanner:
         roster = Roster(
             status=status,
             shifts=shifts,
-            headcount=len(shifts),
+            headcount=len({s.officer_id for s in shifts}),
             lower_bound=headcount_bound,
             officer_minutes=sum(s.end_min - s.start_min for s in shifts),
             officer_minutes_lower_bound=minutes_bound,
@@ -1235,6 +1443,7 @@ class _Replanner:
             shortfalls=missing,
             travel_officer_min=travel,
             rotations=rotations,
+            duties=len(shifts),
         )
         if status is SolveStatus.INFEASIBLE:
             by_post = post_shortfalls(self.requirements, staffed, grid, problem.weights)
@@ -1255,51 +1464,6 @@ class _Replanner:
                 post_shortfalls=by_post,
             )
         return roster
-
-
-def _match(slots: Sequence[Template], officers: Sequence[_Published]) -> list[_Published | None]:
-    """For each free duty, the published officer of its group who takes it (None: a new one).
-
-    Officers whose published shape the duty has first (then only their posts may change), then
-    the nearest start and end, greedily; ties by officer id and duty order.
-    """
-    owners: list[_Published | None] = [None] * len(slots)
-    left = list(officers)
-    by_shape: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
-    for d, template in enumerate(slots):
-        by_shape[_shape(template)].append(d)
-    for o in list(left):
-        queue = by_shape.get(_shape(o.shift))
-        if queue:
-            owners[queue.pop(0)] = o
-            left.remove(o)
-    open_duties = [d for d in range(len(slots)) if owners[d] is None]
-    if not left or not open_duties:
-        return owners
-    if len(left) * len(open_duties) <= 200_000:
-        pairs = sorted(
-            (
-                abs(slots[d].start_min - o.shift.start_min)
-                + abs(slots[d].end_min - o.shift.end_min),
-                o.shift.officer_id,
-                d,
-                k,
-            )
-            for k, o in enumerate(left)
-            for d in open_duties
-        )
-        used: set[int] = set()
-        for _, _, d, k in pairs:
-            if owners[d] is None and k not in used:
-                owners[d] = left[k]
-                used.add(k)
-        return owners
-    # Large groups: pair both sides in order of start (optimal on a line for equal counts).
-    ranked = sorted(left, key=lambda o: (o.shift.start_min, o.shift.end_min, o.shift.officer_id))
-    ordered = sorted(open_duties, key=lambda d: (slots[d].start_min, slots[d].end_min, d))
-    for d, o in zip(ordered, ranked, strict=False):
-        owners[d] = o
-    return owners
 
 
 def replan_roster(

@@ -2,13 +2,15 @@
 
 Steps: build the covering problem (``problem.py``); solve it lexicographically in the plan's
 objective order, substitution last (``solver.py``); when the pool cannot cover the requirement,
-solve again allowing shortfall, fewest uncovered officer-slots first; name the officers and put
-them on posts slot by slot (``assign.py``); report bounds, per-type figures and the shortfalls the
-shifts really leave.
+solve again allowing shortfall, fewest uncovered officer-slots first; put the duties on posts slot
+by slot (``assign.py``); on multi-day events chain each group's duties into officers, several
+duties each with the rest between them (``chain.py``); report bounds, per-type figures and the
+shortfalls the shifts really leave.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -22,6 +24,7 @@ from optimizer.domain.types import (
     OfficerTypeId,
     PoolNeed,
     PostId,
+    PostShortfall,
     Requirement,
     Roster,
     RunOptions,
@@ -33,11 +36,13 @@ from optimizer.domain.types import (
 )
 from optimizer.roster.assign import (
     Assignment,
+    Duty,
     assign_posts,
     name_duties,
     post_shortfalls,
     shortfalls,
 )
+from optimizer.roster.chain import chain_duties, max_overlap
 from optimizer.roster.model import CoverInput, CoverModel, build_cover_model
 from optimizer.roster.problem import RosterProblem, build_problem
 from optimizer.roster.rules import PostRules, post_rules
@@ -91,6 +96,10 @@ class RosterSolver:
         self._on_progress = on_progress
         self._stop_event = stop_event if stop_event is not None else threading.Event()
         self._staged: StagedSolution | None = None
+        # The duties behind the latest post assignment, for chaining them into officers.
+        self._duties: list[Duty] = []
+        # Officer-slots the post rules added to the demand, (type, weight) -> officers per slot.
+        self._rule_demand: dict[tuple[int, int], list[int]] = {}
 
     @property
     def staged(self) -> StagedSolution | None:
@@ -140,27 +149,37 @@ class RosterSolver:
             return self._short_roster(problem, (), nobody, started)
         rules = post_rules(self._plan, self._requirements)
         duties = name_duties(problem.templates, problem.cover.columns, staged.x)
-        assignment = assign_posts(
-            duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
-        )
+        assignment = self._assign(problem, duties, rules)
         if shortfall_mode:
-            return self._short_roster(problem, assignment.shifts, assignment.staffed, started)
+            return self._short_roster(
+                problem, self._chain(problem, assignment.shifts), assignment.staffed, started
+            )
         status = SolveStatus.OPTIMAL if staged.stages[0].proven else SolveStatus.FEASIBLE
-        first_headcount = len(assignment.shifts)
+        first_shifts = self._chain(problem, assignment.shifts)
+        first_headcount = _people(first_shifts)
+        if first_headcount > self._people_counted(problem):
+            # A work cap kept the chaining from the people the model counted: not proven.
+            status = SolveStatus.FEASIBLE
         counts, assignment, resolves = self._resolve_for_rules(
             problem, objectives, rules, list(staged.x), assignment, started
         )
         assignment = self._relieve(problem, rules, counts, assignment)
         missing = shortfalls(self._requirements, assignment.staffed, grid)
         by_post = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
+        shifts = self._chain(problem, assignment.shifts)
+        needed: tuple[PoolNeed, ...] = ()
         if by_post:
-            # The pool cannot staff every post under the post rules: a short roster, said so.
+            # The pool cannot staff every post under the post rules: a short roster, said so,
+            # with the pool that covers the demand plus what the rules took and still miss (an
+            # estimate: the shift model does not see the rules, so it is never called proven).
             status = SolveStatus.INFEASIBLE
-        elif resolves or len(assignment.shifts) > first_headcount:
+            self._add_gaps(problem, self._rule_demand, by_post)
+            needed, _ = self._pool_needed(problem, started, self._rule_demand)
+        elif resolves or _people(shifts) > first_headcount:
             # The first model's bound holds for every roster the rules allow (they only remove
             # rosters), so it stays the bound; optimal only when the headcount meets it.
             status = SolveStatus.FEASIBLE
-        roster = self._roster(problem, status, assignment.shifts, missing)
+        roster = self._roster(problem, status, shifts, missing)
         if status is SolveStatus.FEASIBLE and roster.headcount <= roster.lower_bound:
             status = SolveStatus.OPTIMAL
         return replace(
@@ -171,6 +190,7 @@ class RosterSolver:
             travel_officer_min=assignment.travel_min,
             rotations=assignment.rotations,
             post_shortfalls=by_post,
+            pool_needed=needed,
             weighted_shortfall=sum(
                 f.officers * f.weight * ((f.end_min - f.start_min) // grid.slot_min)
                 for f in by_post
@@ -196,9 +216,7 @@ class RosterSolver:
         Returns the column counts, their assignment and the number of re-solves.
         """
         grid = self._plan.grid
-        index = {t: b for b, t in enumerate(problem.type_ids)}
-        weight_of = dict(zip((r.post_id for r in self._requirements), problem.weights, strict=True))
-        extra: dict[tuple[int, int], list[int]] = {}  # (type, weight) -> officers per slot
+        extra = self._rule_demand
         resolves = 0
         for _ in range(RULE_ROUNDS):
             gaps = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
@@ -206,12 +224,7 @@ class RosterSolver:
                 break
             if self._options.time_limit_s - (time.perf_counter() - started) <= 0:
                 break
-            for f in gaps:
-                row = extra.setdefault(
-                    (index[f.officer_type], weight_of[f.post_id]), [0] * grid.n_slots
-                )
-                for s in grid.slots_in(f.start_min, f.end_min):
-                    row[s] += f.officers
+            self._add_gaps(problem, extra, gaps)
             cover_input = _with_extra_demand(problem.cover, extra)
             # Substitution only breaks ties; re-solves skip it to leave time for more rounds.
             staged = self._run(
@@ -224,10 +237,25 @@ class RosterSolver:
             resolves += 1
             counts = list(staged.x)
             duties = name_duties(problem.templates, problem.cover.columns, counts)
-            assignment = assign_posts(
-                duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
-            )
+            assignment = self._assign(problem, duties, rules)
         return counts, assignment, resolves
+
+    def _add_gaps(
+        self,
+        problem: RosterProblem,
+        extra: dict[tuple[int, int], list[int]],
+        gaps: Sequence[PostShortfall],
+    ) -> None:
+        """Add the officer-slots of ``gaps`` to ``extra`` ((type, weight) -> officers per slot)."""
+        grid = self._plan.grid
+        index = {t: b for b, t in enumerate(problem.type_ids)}
+        weight_of = dict(zip((r.post_id for r in self._requirements), problem.weights, strict=True))
+        for f in gaps:
+            row = extra.setdefault(
+                (index[f.officer_type], weight_of[f.post_id]), [0] * grid.n_slots
+            )
+            for s in grid.slots_in(f.start_min, f.end_min):
+                row[s] += f.officers
 
     def _relieve(
         self, problem: RosterProblem, rules: PostRules, counts: list[int], assignment: Assignment
@@ -238,7 +266,9 @@ class RosterSolver:
         officers where the rules then strand them), officers from the pool's spare capacity are
         added on the shifts that cover the most still-missing officer-slots of the short post
         type (own type first, then substitutes; shortest shift on ties), and posts are assigned
-        again. Stops when everything is covered or the pool has nobody left who would help.
+        again. Where officers may work several duties, a duty an officer already on the roster
+        can add (rest and all) comes before any that needs one more officer, one at a time.
+        Stops when everything is covered or the pool has nobody left who would help.
         """
         grid = self._plan.grid
         templates = problem.templates
@@ -253,45 +283,84 @@ class RosterSolver:
                 row = missing.setdefault(index[f.officer_type], [0] * grid.n_slots)
                 for s in grid.slots_in(f.start_min, f.end_min):
                     row[s] += f.officers
-            used = [0] * len(templates.groups)
-            for c, n in zip(columns, counts, strict=True):
-                used[c.group] += n
+            used = _group_people(problem, counts)
             added = False
+            chained = problem.cover.chained_groups()
             for b, row in sorted(missing.items()):
                 while any(row):
-                    best: tuple[tuple[int, int, int], int] | None = None
+                    raises = _raises_people(problem, counts, chained)
+                    best: tuple[tuple[int, int, int, int], int] | None = None
                     for k, c in enumerate(columns):
-                        if used[c.group] >= templates.groups[c.group].count:
+                        if raises[k] and used[c.group] >= templates.groups[c.group].count:
                             continue
                         if b not in problem.cover.covers[c.officer_type]:
                             continue
                         gain = sum(1 for s in c.slots if row[s] > 0)
                         if gain == 0:
                             continue
-                        key = (-gain, int(c.officer_type != b), len(c.slots))
+                        key = (int(raises[k]), -gain, int(c.officer_type != b), len(c.slots))
                         if best is None or key < best[0]:
                             best = (key, k)
                     if best is None:
                         break
                     k = best[1]
                     group = columns[k].group
-                    # As many of this shift as every short slot it covers still misses.
+                    # As many of this shift as every short slot it covers still misses (one at
+                    # a time where duties chain: the next may no longer fit the same officers).
                     n = min(
                         templates.groups[group].count - used[group],
                         min(row[s] for s in columns[k].slots if row[s] > 0),
                     )
+                    if group in chained:
+                        n = min(n, 1) if raises[k] else 1
                     counts[k] += n
-                    used[group] += n
+                    used[group] += n if raises[k] else 0
                     added = True
                     for s in columns[k].slots:
                         row[s] = max(0, row[s] - n)
             if not added:
                 break
             duties = name_duties(templates, columns, counts)
-            assignment = assign_posts(
-                duties, self._requirements, problem.covers, grid, problem.weights, rules=rules
-            )
+            assignment = self._assign(problem, duties, rules)
         return assignment
+
+    def _assign(self, problem: RosterProblem, duties: list[Duty], rules: PostRules) -> Assignment:
+        """Posts for ``duties`` (``assign_posts``), remembering the duties for the chaining."""
+        self._duties = duties
+        return assign_posts(
+            duties,
+            self._requirements,
+            problem.covers,
+            self._plan.grid,
+            problem.weights,
+            rules=rules,
+        )
+
+    def _chain(self, problem: RosterProblem, shifts: tuple[Shift, ...]) -> tuple[Shift, ...]:
+        """``shifts`` (of the latest assignment) chained into officers where the rest allows."""
+        if not shifts or not problem.cover.chained_groups():
+            return shifts
+        group_of = {d.officer_id: d.group for d in self._duties}
+        return chain_duties(
+            shifts,
+            [group_of[s.officer_id] for s in shifts],
+            problem.templates.groups,
+            problem.cover.min_rest,
+            self._plan.labour.max_work_min,
+        )
+
+    def _people_counted(self, problem: RosterProblem) -> int:
+        """Officers the latest duties need by rest alone: per group, the most duties that
+        overlap with the rest after each (``chain.max_overlap``), what the model counted."""
+        by_group: dict[int, list[tuple[int, int]]] = {}
+        for d in self._duties:
+            by_group.setdefault(d.group, []).append((d.template.start_min, d.template.end_min))
+        rest = problem.cover.min_rest
+        chained = problem.cover.chained_groups()
+        return sum(
+            max_overlap(spans, rest) if g in chained else len(spans)
+            for g, spans in by_group.items()
+        )
 
     def _short_roster(
         self,
@@ -321,7 +390,10 @@ class RosterSolver:
         )
 
     def _pool_needed(
-        self, problem: RosterProblem, started: float
+        self,
+        problem: RosterProblem,
+        started: float,
+        more_demand: Mapping[tuple[int, int], Sequence[int]] | None = None,
     ) -> tuple[tuple[PoolNeed, ...], bool]:
         """The pool per type that covers every requirement, with the fewest officers added.
 
@@ -330,22 +402,28 @@ class RosterSolver:
         its size in the plan). Named officers are not cloned: their caps stay. Returns the needs
         (empty when no cover was found in the time left) and whether the additions are proven
         fewest. It gets what is left of the time limit; none left, no answer.
+        ``more_demand`` is added on top of the requirements (see ``_with_extra_demand``).
         """
         plan = self._plan
-        big = max(1, sum(max(row, default=0) for row in problem.cover.demand))
+        demand = _with_extra_demand(problem.cover, more_demand or {}).demand
+        # Enough for anything: twice the peaks covers a rotation reserve (at most one relief per
+        # officer on a post), and under a work cap the demand's minutes over the cap more.
+        big = max(1, 2 * sum(max(row, default=0) for row in demand))
+        if plan.labour.max_work_min > 0:
+            busy_min = sum(sum(row) for row in demand) * plan.grid.slot_min
+            big += -(-busy_min // plan.labour.max_work_min)
         extra = tuple(Supply(t, big, 0, plan.grid.horizon_min) for t in problem.type_ids)
         larger = replace(plan, pool=replace(plan.pool, supply=(*plan.pool.supply, *extra)))
         wider = build_problem(larger, self._requirements)
         original = {_group_key(g): g.count for g in problem.templates.groups}
-        cover = build_cover_model(wider.cover)
+        cover = build_cover_model(_with_extra_demand(wider.cover, more_demand or {}))
         added: list[tuple[int, cp_model.IntVar]] = []
         for g, group in enumerate(wider.templates.groups):
             owned = original.get(_group_key(group), 0)
-            members = [x for x, c in zip(cover.x, wider.cover.columns, strict=True) if c.group == g]
-            if group.count <= owned or not members:
+            if group.count <= owned or g not in cover.group_columns:
                 continue
             more = cover.model.new_int_var(0, group.count - owned, f"added[{g}]")
-            cover.model.add(more >= sum(members) - owned)
+            cover.model.add(more >= cover.group_people(g) - owned)
             added.append((g, more))
         cover.extra["pool_added"] = cp_model.LinearExpr.sum([v for _, v in added])
         left = self._options.time_limit_s - (time.perf_counter() - started)
@@ -361,9 +439,7 @@ class RosterSolver:
         )
         if staged.x is None:
             return (), False
-        used: dict[int, int] = {}
-        for c, n in zip(wider.cover.columns, staged.x, strict=True):
-            used[c.group] = used.get(c.group, 0) + n
+        used = dict(enumerate(_group_people(wider, staged.x)))
         available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
         for group in problem.templates.groups:
             available[group.officer_type] += group.count
@@ -406,18 +482,87 @@ class RosterSolver:
         shifts: tuple[Shift, ...],
         missing: tuple[Shortfall, ...],
     ) -> Roster:
-        headcount_bound, minutes_bound = proven_bounds(problem, self._staged, status)
+        headcount_bound, minutes_bound = proven_bounds(problem, self._staged)
         by_type = type_headcounts(problem, shifts)
         return Roster(
             status=status,
             shifts=shifts,
-            headcount=len(shifts),
+            headcount=_people(shifts),
+            duties=len(shifts),
             lower_bound=headcount_bound,
             officer_minutes=sum(s.end_min - s.start_min for s in shifts),
             officer_minutes_lower_bound=minutes_bound,
             by_type=by_type,
             shortfalls=missing,
         )
+
+
+def _people(shifts: Sequence[Shift]) -> int:
+    return len({s.officer_id for s in shifts})
+
+
+def _group_people(problem: RosterProblem, counts: Sequence[int]) -> list[int]:
+    """Officers each group needs for ``counts`` duties per column: one per duty, or where its
+    officers may work several, the most duties overlapping with the rest after each."""
+    chained = problem.cover.chained_groups()
+    used = [0] * len(problem.templates.groups)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c, n in zip(problem.cover.columns, counts, strict=True):
+        if c.group in chained:
+            spans.setdefault(c.group, []).extend([(c.start_min, c.end_min)] * n)
+        else:
+            used[c.group] += n
+    for g, intervals in spans.items():
+        used[g] = max_overlap(intervals, problem.cover.min_rest)
+    return used
+
+
+def _raises_people(
+    problem: RosterProblem, counts: Sequence[int], chained: frozenset[int]
+) -> list[bool]:
+    """Per column, whether one more duty on it needs one more officer of its group.
+
+    Outside ``chained`` groups always. Inside, when the most duties overlapping (each with the
+    rest after it) somewhere in the new duty's [start, end + rest) already equals the group's
+    officers (``chain.max_overlap``): interval graphs are perfect, so below it one more fits.
+    """
+    columns = problem.cover.columns
+    rest = problem.cover.min_rest
+    raises = [True] * len(columns)
+    # Under a work cap the rest alone does not say who can take a duty: count it as one more.
+    caps = problem.cover.work_caps
+    chained = frozenset(g for g in chained if g >= len(caps) or caps[g] is None)
+    if not chained:
+        return raises
+    events: dict[int, list[tuple[int, int]]] = {g: [] for g in chained}
+    for c, n in zip(columns, counts, strict=True):
+        if c.group in chained and n > 0:
+            events[c.group] += [(c.start_min, n), (c.end_min + rest, -n)]
+    # Per group: event times, the duties live from each time on, and the most ever live.
+    profiles: dict[int, tuple[list[int], list[int], int]] = {}
+    for g, changes in events.items():
+        times: list[int] = []
+        live: list[int] = []
+        current = 0
+        for t, change in sorted(changes):
+            current += change
+            if times and times[-1] == t:
+                live[-1] = current
+            else:
+                times.append(t)
+                live.append(current)
+        profiles[g] = (times, live, max(live, default=0))
+    for j, c in enumerate(columns):
+        if c.group not in chained:
+            continue
+        times, live, most = profiles[c.group]
+        if most == 0:
+            continue
+        first = bisect.bisect_right(times, c.start_min) - 1
+        last = bisect.bisect_left(times, c.end_min + rest)
+        window = live[max(first, 0) : last]
+        raises[j] = max(window, default=0) >= most
+    return raises
 
 
 def _with_extra_demand(
@@ -438,18 +583,18 @@ def _with_extra_demand(
     )
 
 
-def proven_bounds(
-    problem: RosterProblem, staged: StagedSolution | None, status: SolveStatus
-) -> tuple[int, int]:
+def proven_bounds(problem: RosterProblem, staged: StagedSolution | None) -> tuple[int, int]:
     """Lower bounds on headcount and paid minutes: the cheap ones, raised by CP-SAT's.
 
     A later stage only searches rosters no worse on the earlier objectives, a set that holds the
-    lexicographic optimum, so its bound is still a bound for its objective. A short roster
-    (INFEASIBLE) keeps the cheap bounds: CP-SAT's are for the shortfall question.
+    lexicographic optimum, so its bound is still a bound for its objective. When the solve
+    answered the shortfall question (its first stage is ``uncovered``) the cheap bounds stay:
+    CP-SAT's are not about covering everything. A roster the post rules left short (INFEASIBLE
+    after a full-cover solve) keeps CP-SAT's: the rules only remove rosters.
     """
     headcount_bound = problem.bounds.headcount
     minutes_bound = problem.bounds.required_minutes
-    if staged is not None and status is not SolveStatus.INFEASIBLE and staged.stages:
+    if staged is not None and staged.stages and staged.stages[0].objective != "uncovered":
         first = staged.stages[0]
         if first.objective == "headcount" and first.bound is not None:
             headcount_bound = max(headcount_bound, first.bound)
@@ -467,10 +612,11 @@ def type_headcounts(problem: RosterProblem, shifts: Sequence[Shift]) -> tuple[Ty
     return tuple(
         TypeHeadcount(
             officer_type=t,
-            headcount=sum(1 for s in shifts if s.officer_type == t),
+            headcount=_people([s for s in shifts if s.officer_type == t]),
             lower_bound=problem.bounds.by_type.get(t, 0),
             available=available[t],
             officer_minutes=sum(s.end_min - s.start_min for s in shifts if s.officer_type == t),
+            duties=sum(1 for s in shifts if s.officer_type == t),
         )
         for t in problem.type_ids
     )
@@ -514,15 +660,17 @@ def solve_roster(
     Returns
     -------
     Roster
-        OPTIMAL when the first objective was proven optimal; FEASIBLE when time ran out or the
-        solve was stopped after a roster was found; UNKNOWN (no shifts) when none was;
-        INFEASIBLE when the pool cannot cover the requirement, and then ``shifts`` is a roster
-        leaving the fewest officer-slots uncovered, each weighted by its post's risk
-        (``optimizer.roster.priority``; total in ``weighted_shortfall``), ``shortfalls`` says which
-        post type misses how many officers when, ``post_shortfalls`` the same per post (heaviest
-        first) and ``pool_needed`` the pool per type that would cover everything (found with
-        the last quarter of the time limit; ``pool_proven`` when its additions are fewest).
-        ``lower_bound`` is CP-SAT's proven headcount bound or the
+        ``headcount`` counts officers and ``duties`` shifts: on an event long enough for two
+        shifts ``labour.min_rest_min`` apart, an officer may work several (``chain.py``).
+        OPTIMAL when the first objective was proven optimal (and the officers meet its bound);
+        FEASIBLE when time ran out or the solve was stopped after a roster was found; UNKNOWN
+        (no shifts) when none was; INFEASIBLE when the pool cannot cover the requirement, and
+        then ``shifts`` is a roster leaving the fewest officer-slots uncovered, each weighted by
+        its post's risk (``optimizer.roster.priority``; total in ``weighted_shortfall``),
+        ``shortfalls`` says which post type misses how many officers when, ``post_shortfalls``
+        the same per post (heaviest first) and ``pool_needed`` the pool per type that would
+        cover everything (found with the last quarter of the time limit; ``pool_proven`` when
+        its additions are fewest). ``lower_bound`` is CP-SAT's proven headcount bound or the
         peak/workload bound, whichever is higher (for INFEASIBLE, the latter only).
 
     Raises

@@ -58,8 +58,10 @@ class Template:
 class OfficerGroup:
     """Interchangeable officers: one type, one availability window [start_min, end_min).
 
-    ``work_left`` caps the working minutes (breaks excluded) of the shift each may work; None
-    means no cap (anonymous supply, or named officers with no maximum hours).
+    ``work_left`` caps the working minutes (breaks excluded) each may work: over all their
+    shifts where an officer may work several (multi-day events, ``optimizer.roster.chain``), so
+    no one shift may pass it either; None means no cap (anonymous supply, whose cap is then the
+    labour rules' ``max_work_min`` if any, or named officers with no maximum hours).
     """
 
     officer_type: OfficerTypeId

@@ -464,6 +464,7 @@ def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
                 lower_bound=t.lower_bound,
                 available=t.available,
                 officer_minutes=t.officer_minutes,
+                duties=t.duties or t.headcount,
             )
             for t in roster.by_type
         ],
@@ -498,6 +499,7 @@ def roster_summary_to_pb(roster: d.Roster) -> result_pb2.RosterSummary:
         rules_resolves=roster.rules_resolves,
         travel_officer_min=roster.travel_officer_min,
         rotations=roster.rotations,
+        duties=roster.duties or len(roster.shifts),
     )
 
 

@@ -171,17 +171,27 @@ def shift_from_pb(msg: result_pb2.Shift) -> d.Shift:
 def roster_from_result(msg: result_pb2.PlanResult) -> d.Roster:
     """The roster of a stored result: shifts with stints, status, bounds and shortfalls.
 
-    Raises InvalidInput when two shifts name the same officer (a re-plan matches by id).
+    One officer may work several duties (multi-day events); raises InvalidInput when two of an
+    officer's duties overlap (a re-plan matches duties within each officer's).
     """
     summary = msg.summary
     shifts = tuple(shift_from_pb(s) for s in msg.shifts)
-    seen: set[str] = set()
+    busy: dict[str, list[tuple[int, int, int]]] = {}
+    violations = []
     for i, shift in enumerate(shifts):
-        if shift.officer_id in seen:
-            raise InvalidInput(
-                [Violation(f"shifts[{i}].officer_id", f"{shift.officer_id!r} appears twice")]
-            )
-        seen.add(shift.officer_id)
+        for j, start, end in busy.get(shift.officer_id, []):
+            if shift.start_min < end and start < shift.end_min:
+                violations.append(
+                    Violation(
+                        f"shifts[{i}].officer_id",
+                        f"{shift.officer_id!r} already works shifts[{j}] "
+                        f"({start}-{end}), which overlaps {shift.start_min}-{shift.end_min}",
+                    )
+                )
+                break
+        busy.setdefault(shift.officer_id, []).append((i, shift.start_min, shift.end_min))
+    if violations:
+        raise InvalidInput(violations)
     return d.Roster(
         status=_status(summary.status),
         shifts=shifts,
@@ -196,6 +206,7 @@ def roster_from_result(msg: result_pb2.PlanResult) -> d.Roster:
                 t.lower_bound,
                 t.available,
                 t.officer_minutes,
+                t.duties,
             )
             for t in summary.by_type
         ),
@@ -221,6 +232,7 @@ def roster_from_result(msg: result_pb2.PlanResult) -> d.Roster:
             for n in summary.pool_needed
         ),
         pool_proven=summary.pool_needed_proven,
+        duties=summary.duties,
     )
 
 
@@ -257,6 +269,10 @@ def change_to_pb(change: ShiftChange) -> replan_pb2.ShiftChange:
         kind=pb_enum(change.kind, replan_pb2.ChangeKind),
         reason=change.reason,
     )
+    if change.duties_before >= 0:
+        msg.duties_before = change.duties_before
+    if change.duties_after >= 0:
+        msg.duties_after = change.duties_after
     if change.before is not None:
         msg.before.CopyFrom(shift_to_pb(change.before))
     if change.after is not None:
@@ -265,14 +281,21 @@ def change_to_pb(change: ShiftChange) -> replan_pb2.ShiftChange:
 
 
 def diff_to_pb(diff: RosterDiff) -> replan_pb2.RosterDiff:
-    return replan_pb2.RosterDiff(
+    msg = replan_pb2.RosterDiff(
         changes=[change_to_pb(c) for c in diff.changes],
         unchanged=diff.unchanged,
         added=diff.added,
         released=diff.released,
         shift_changed=diff.shift_changed,
         posts_changed=diff.posts_changed,
+        officers_changed=diff.officers_changed,
+        published_duties=diff.published_duties,
     )
+    if diff.published_officers is not None:
+        msg.published_officers = diff.published_officers
+    if diff.unchanged_officers is not None:
+        msg.unchanged_officers = diff.unchanged_officers
+    return msg
 
 
 def diff_from_pb(msg: replan_pb2.RosterDiff) -> RosterDiff:
@@ -290,9 +313,16 @@ def diff_from_pb(msg: replan_pb2.RosterDiff) -> RosterDiff:
                 before=shift_from_pb(c.before) if c.HasField("before") else None,
                 after=shift_from_pb(c.after) if c.HasField("after") else None,
                 reason=c.reason,
+                duties_before=c.duties_before if c.HasField("duties_before") else -1,
+                duties_after=c.duties_after if c.HasField("duties_after") else -1,
             )
         )
-    return RosterDiff(tuple(changes), msg.unchanged)
+    return RosterDiff(
+        tuple(changes),
+        msg.unchanged,
+        msg.published_officers if msg.HasField("published_officers") else None,
+        msg.unchanged_officers if msg.HasField("unchanged_officers") else None,
+    )
 
 
 def replan_result_to_proto(

@@ -90,7 +90,9 @@ def test_applying_the_diff_gives_the_new_roster(pair: tuple[tuple[Shift, ...], .
 
 def test_diff_of_a_roster_with_itself_is_empty() -> None:
     roster = (Shift("o1", PO, 0, 120, 0, 0, (Stint(PostId("a"), 0, 120),)),)
-    assert diff_rosters(roster, roster) == RosterDiff((), 1)
+    assert diff_rosters(roster, roster) == RosterDiff(
+        (), 1, published_officers=1, unchanged_officers=1
+    )
 
 
 def _shift(officer_id: str, start: int, end: int, post: str) -> Shift:

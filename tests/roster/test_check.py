@@ -104,9 +104,11 @@ def test_shift_rules_are_checked() -> None:
     assert any("length 270" in e for e in _check(odd_length, SP_SHIFT))
 
 
-def test_duplicate_officer_ids_are_caught() -> None:
+def test_one_officer_on_two_overlapping_duties_of_two_types_is_caught() -> None:
     twin = dataclasses.replace(SP_SHIFT, officer_id="po-1")
-    assert any("more than one shift" in e for e in _check(PO_SHIFT, twin))
+    errors = _check(PO_SHIFT, twin)
+    assert any("overlaps duty" in e for e in errors)
+    assert any("duties of several types" in e for e in errors)
 
 
 def test_more_shifts_than_the_supply_is_caught() -> None:
@@ -124,7 +126,7 @@ def test_roster_totals_are_recomputed() -> None:
     assert roster_totals(shifts) == (2, 960)
     roster = Roster(SolveStatus.OPTIMAL, shifts, 3, 2, 960, 900)
     errors = check_roster(_plan(), _requirements(), roster)
-    assert errors == ["headcount 3, but 2 shifts"]
+    assert errors == ["headcount 3, but 2 officers"]
 
 
 def test_infeasible_roster_must_report_exactly_what_is_missing() -> None:

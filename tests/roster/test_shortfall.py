@@ -26,6 +26,7 @@ from optimizer.domain.types import (
     TimeGrid,
     Zone,
     ZoneId,
+    ZoneTravel,
 )
 from optimizer.roster import check_roster, solve_roster
 from optimizer.roster.model import Column, CoverInput, build_cover_model
@@ -205,3 +206,43 @@ def test_weighted_shortfall_matches_brute_force(
         assert roster.weighted_shortfall == roster.weighted_shortfall_bound == best > 0
     else:
         assert best == 0
+
+
+def test_a_pool_short_only_under_the_post_rules_says_what_pool_covers() -> None:
+    """Two officers cover two posts in the shift model, but the rotation limit makes them swap
+    across a 15-minute walk: the roster is short, and the pool it names covers everything."""
+    north, south = ZoneId("north"), ZoneId("south")
+    labour = LabourRules(
+        min_shift_min=120,
+        max_shift_min=120,
+        break_rules=(),
+        max_continuous_post_min=60,
+        travel=(ZoneTravel(north, south, 15),),
+    )
+    plan = make_plan(
+        {"a": PO, "b": PO},
+        labour=labour,
+        post_rules=True,
+        horizon_min=120,
+        supply=(Supply(PO, 2, 0, 120),),
+    )
+    plan = replace(
+        plan,
+        zones=(Zone(north, "north", Ring.CORE, 1e3), Zone(south, "south", Ring.CORE, 1e3)),
+        posts=tuple(
+            Post(PostId(p), PostKind.FIXED, zone, PO, 0, 120)
+            for p, zone in (("a", north), ("b", south))
+        ),
+    )
+    reqs = [requirement("a", PO, [1] * 8), requirement("b", PO, [1] * 8)]
+    roster = solve_roster(plan, reqs, OPTIONS)
+    assert roster.status is SolveStatus.INFEASIBLE
+    assert roster.post_shortfalls
+    assert roster.lower_bound == 2  # the shift model's, which the rules cannot lower
+    (need,) = roster.pool_needed
+    assert need.available == 2 and need.needed > 2
+    assert not roster.pool_proven  # the shift model does not see the rules
+    larger = replace(plan, pool=replace(plan.pool, supply=(Supply(PO, need.needed, 0, 120),)))
+    covered = solve_roster(larger, reqs, OPTIONS)
+    assert covered.status is not SolveStatus.INFEASIBLE
+    assert check_roster(larger, reqs, covered) == []

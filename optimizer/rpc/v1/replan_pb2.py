@@ -27,21 +27,21 @@ from optimizer.rpc.v1 import replan_rules_pb2 as optimizer_dot_rpc_dot_v1_dot_re
 
 from optimizer.rpc.v1.replan_rules_pb2 import *
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1doptimizer/rpc/v1/replan.proto\x12\x10optimizer.rpc.v1\x1a\x1doptimizer/rpc/v1/result.proto\x1a#optimizer/rpc/v1/replan_rules.proto\"\xc4\x01\n\x0bShiftChange\x12\x12\n\nofficer_id\x18\x01 \x01(\t\x12\x14\n\x0cofficer_type\x18\x02 \x01(\t\x12*\n\x04kind\x18\x03 \x01(\x0e\x32\x1c.optimizer.rpc.v1.ChangeKind\x12\'\n\x06\x62\x65\x66ore\x18\x04 \x01(\x0b\x32\x17.optimizer.rpc.v1.Shift\x12&\n\x05\x61\x66ter\x18\x05 \x01(\x0b\x32\x17.optimizer.rpc.v1.Shift\x12\x0e\n\x06reason\x18\x06 \x01(\t\"\x9e\x01\n\nRosterDiff\x12.\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x1d.optimizer.rpc.v1.ShiftChange\x12\x11\n\tunchanged\x18\x02 \x01(\x05\x12\r\n\x05\x61\x64\x64\x65\x64\x18\x03 \x01(\x05\x12\x10\n\x08released\x18\x04 \x01(\x05\x12\x15\n\rshift_changed\x18\x05 \x01(\x05\x12\x15\n\rposts_changed\x18\x06 \x01(\x05\"1\n\x0bPinConflict\x12\x12\n\nofficer_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x97\x02\n\x0cReplanResult\x12,\n\x06result\x18\x01 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12*\n\x04\x64iff\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RosterDiff\x12\x30\n\tconflicts\x18\x03 \x03(\x0b\x32\x1d.optimizer.rpc.v1.PinConflict\x12\x1b\n\x13published_headcount\x18\x04 \x01(\x05\x12\x18\n\x10\x66reeze_until_min\x18\x05 \x01(\x05\x12\x1a\n\x12pinned_officer_ids\x18\x06 \x03(\t\x12\x18\n\x0bmax_changes\x18\x07 \x01(\x05H\x00\x88\x01\x01\x42\x0e\n\x0c_max_changes*\x98\x01\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43HANGE_KIND_ADDED\x10\x01\x12\x18\n\x14\x43HANGE_KIND_RELEASED\x10\x02\x12\x1d\n\x19\x43HANGE_KIND_SHIFT_CHANGED\x10\x03\x12\x1d\n\x19\x43HANGE_KIND_POSTS_CHANGED\x10\x04P\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1doptimizer/rpc/v1/replan.proto\x12\x10optimizer.rpc.v1\x1a\x1doptimizer/rpc/v1/result.proto\x1a#optimizer/rpc/v1/replan_rules.proto\"\x9e\x02\n\x0bShiftChange\x12\x12\n\nofficer_id\x18\x01 \x01(\t\x12\x14\n\x0cofficer_type\x18\x02 \x01(\t\x12*\n\x04kind\x18\x03 \x01(\x0e\x32\x1c.optimizer.rpc.v1.ChangeKind\x12\'\n\x06\x62\x65\x66ore\x18\x04 \x01(\x0b\x32\x17.optimizer.rpc.v1.Shift\x12&\n\x05\x61\x66ter\x18\x05 \x01(\x0b\x32\x17.optimizer.rpc.v1.Shift\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x1a\n\rduties_before\x18\x07 \x01(\x05H\x00\x88\x01\x01\x12\x19\n\x0c\x64uties_after\x18\x08 \x01(\x05H\x01\x88\x01\x01\x42\x10\n\x0e_duties_beforeB\x0f\n\r_duties_after\"\xc2\x02\n\nRosterDiff\x12.\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x1d.optimizer.rpc.v1.ShiftChange\x12\x11\n\tunchanged\x18\x02 \x01(\x05\x12\r\n\x05\x61\x64\x64\x65\x64\x18\x03 \x01(\x05\x12\x10\n\x08released\x18\x04 \x01(\x05\x12\x15\n\rshift_changed\x18\x05 \x01(\x05\x12\x15\n\rposts_changed\x18\x06 \x01(\x05\x12\x1f\n\x12published_officers\x18\x07 \x01(\x05H\x00\x88\x01\x01\x12\x1f\n\x12unchanged_officers\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x18\n\x10officers_changed\x18\t \x01(\x05\x12\x18\n\x10published_duties\x18\n \x01(\x05\x42\x15\n\x13_published_officersB\x15\n\x13_unchanged_officers\"1\n\x0bPinConflict\x12\x12\n\nofficer_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x97\x02\n\x0cReplanResult\x12,\n\x06result\x18\x01 \x01(\x0b\x32\x1c.optimizer.rpc.v1.PlanResult\x12*\n\x04\x64iff\x18\x02 \x01(\x0b\x32\x1c.optimizer.rpc.v1.RosterDiff\x12\x30\n\tconflicts\x18\x03 \x03(\x0b\x32\x1d.optimizer.rpc.v1.PinConflict\x12\x1b\n\x13published_headcount\x18\x04 \x01(\x05\x12\x18\n\x10\x66reeze_until_min\x18\x05 \x01(\x05\x12\x1a\n\x12pinned_officer_ids\x18\x06 \x03(\t\x12\x18\n\x0bmax_changes\x18\x07 \x01(\x05H\x00\x88\x01\x01\x42\x0e\n\x0c_max_changes*\x98\x01\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43HANGE_KIND_ADDED\x10\x01\x12\x18\n\x14\x43HANGE_KIND_RELEASED\x10\x02\x12\x1d\n\x19\x43HANGE_KIND_SHIFT_CHANGED\x10\x03\x12\x1d\n\x19\x43HANGE_KIND_POSTS_CHANGED\x10\x04P\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'optimizer.rpc.v1.replan_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANGEKIND']._serialized_start=813
-  _globals['_CHANGEKIND']._serialized_end=965
+  _globals['_CHANGEKIND']._serialized_start=1067
+  _globals['_CHANGEKIND']._serialized_end=1219
   _globals['_SHIFTCHANGE']._serialized_start=120
-  _globals['_SHIFTCHANGE']._serialized_end=316
-  _globals['_ROSTERDIFF']._serialized_start=319
-  _globals['_ROSTERDIFF']._serialized_end=477
-  _globals['_PINCONFLICT']._serialized_start=479
-  _globals['_PINCONFLICT']._serialized_end=528
-  _globals['_REPLANRESULT']._serialized_start=531
-  _globals['_REPLANRESULT']._serialized_end=810
+  _globals['_SHIFTCHANGE']._serialized_end=406
+  _globals['_ROSTERDIFF']._serialized_start=409
+  _globals['_ROSTERDIFF']._serialized_end=731
+  _globals['_PINCONFLICT']._serialized_start=733
+  _globals['_PINCONFLICT']._serialized_end=782
+  _globals['_REPLANRESULT']._serialized_start=785
+  _globals['_REPLANRESULT']._serialized_end=1064
 # @@protoc_insertion_point(module_scope)

@@ -24,36 +24,48 @@ CHANGE_KIND_SHIFT_CHANGED: ChangeKind
 CHANGE_KIND_POSTS_CHANGED: ChangeKind
 
 class ShiftChange(_message.Message):
-    __slots__ = ("officer_id", "officer_type", "kind", "before", "after", "reason")
+    __slots__ = ("officer_id", "officer_type", "kind", "before", "after", "reason", "duties_before", "duties_after")
     OFFICER_ID_FIELD_NUMBER: _ClassVar[int]
     OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     BEFORE_FIELD_NUMBER: _ClassVar[int]
     AFTER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DUTIES_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    DUTIES_AFTER_FIELD_NUMBER: _ClassVar[int]
     officer_id: str
     officer_type: str
     kind: ChangeKind
     before: _result_pb2.Shift
     after: _result_pb2.Shift
     reason: str
-    def __init__(self, officer_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., before: _Optional[_Union[_result_pb2.Shift, _Mapping]] = ..., after: _Optional[_Union[_result_pb2.Shift, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+    duties_before: int
+    duties_after: int
+    def __init__(self, officer_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., before: _Optional[_Union[_result_pb2.Shift, _Mapping]] = ..., after: _Optional[_Union[_result_pb2.Shift, _Mapping]] = ..., reason: _Optional[str] = ..., duties_before: _Optional[int] = ..., duties_after: _Optional[int] = ...) -> None: ...
 
 class RosterDiff(_message.Message):
-    __slots__ = ("changes", "unchanged", "added", "released", "shift_changed", "posts_changed")
+    __slots__ = ("changes", "unchanged", "added", "released", "shift_changed", "posts_changed", "published_officers", "unchanged_officers", "officers_changed", "published_duties")
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     ADDED_FIELD_NUMBER: _ClassVar[int]
     RELEASED_FIELD_NUMBER: _ClassVar[int]
     SHIFT_CHANGED_FIELD_NUMBER: _ClassVar[int]
     POSTS_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_OFFICERS_FIELD_NUMBER: _ClassVar[int]
+    OFFICERS_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_DUTIES_FIELD_NUMBER: _ClassVar[int]
     changes: _containers.RepeatedCompositeFieldContainer[ShiftChange]
     unchanged: int
     added: int
     released: int
     shift_changed: int
     posts_changed: int
-    def __init__(self, changes: _Optional[_Iterable[_Union[ShiftChange, _Mapping]]] = ..., unchanged: _Optional[int] = ..., added: _Optional[int] = ..., released: _Optional[int] = ..., shift_changed: _Optional[int] = ..., posts_changed: _Optional[int] = ...) -> None: ...
+    published_officers: int
+    unchanged_officers: int
+    officers_changed: int
+    published_duties: int
+    def __init__(self, changes: _Optional[_Iterable[_Union[ShiftChange, _Mapping]]] = ..., unchanged: _Optional[int] = ..., added: _Optional[int] = ..., released: _Optional[int] = ..., shift_changed: _Optional[int] = ..., posts_changed: _Optional[int] = ..., published_officers: _Optional[int] = ..., unchanged_officers: _Optional[int] = ..., officers_changed: _Optional[int] = ..., published_duties: _Optional[int] = ...) -> None: ...
 
 class PinConflict(_message.Message):
     __slots__ = ("officer_id", "reason")

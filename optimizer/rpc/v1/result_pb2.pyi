@@ -88,18 +88,20 @@ class Shift(_message.Message):
     def __init__(self, officer_id: _Optional[str] = ..., officer_type: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., break_start_min: _Optional[int] = ..., break_end_min: _Optional[int] = ..., stints: _Optional[_Iterable[_Union[Stint, _Mapping]]] = ...) -> None: ...
 
 class TypeHeadcount(_message.Message):
-    __slots__ = ("officer_type", "headcount", "lower_bound", "available", "officer_minutes")
+    __slots__ = ("officer_type", "headcount", "lower_bound", "available", "officer_minutes", "duties")
     OFFICER_TYPE_FIELD_NUMBER: _ClassVar[int]
     HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
     LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     OFFICER_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    DUTIES_FIELD_NUMBER: _ClassVar[int]
     officer_type: str
     headcount: int
     lower_bound: int
     available: int
     officer_minutes: int
-    def __init__(self, officer_type: _Optional[str] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., available: _Optional[int] = ..., officer_minutes: _Optional[int] = ...) -> None: ...
+    duties: int
+    def __init__(self, officer_type: _Optional[str] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., available: _Optional[int] = ..., officer_minutes: _Optional[int] = ..., duties: _Optional[int] = ...) -> None: ...
 
 class Shortfall(_message.Message):
     __slots__ = ("officer_type", "start_min", "end_min", "officers")
@@ -114,7 +116,7 @@ class Shortfall(_message.Message):
     def __init__(self, officer_type: _Optional[str] = ..., start_min: _Optional[int] = ..., end_min: _Optional[int] = ..., officers: _Optional[int] = ...) -> None: ...
 
 class RosterSummary(_message.Message):
-    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls", "weighted_shortfall", "post_shortfalls", "pool_needed", "pool_needed_proven", "weighted_shortfall_lower_bound", "rules_added_officers", "rules_resolves", "travel_officer_min", "rotations")
+    __slots__ = ("status", "headcount", "lower_bound", "gap", "officer_minutes", "officer_minutes_lower_bound", "by_type", "shortfalls", "weighted_shortfall", "post_shortfalls", "pool_needed", "pool_needed_proven", "weighted_shortfall_lower_bound", "rules_added_officers", "rules_resolves", "travel_officer_min", "rotations", "duties")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     HEADCOUNT_FIELD_NUMBER: _ClassVar[int]
     LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
@@ -132,6 +134,7 @@ class RosterSummary(_message.Message):
     RULES_RESOLVES_FIELD_NUMBER: _ClassVar[int]
     TRAVEL_OFFICER_MIN_FIELD_NUMBER: _ClassVar[int]
     ROTATIONS_FIELD_NUMBER: _ClassVar[int]
+    DUTIES_FIELD_NUMBER: _ClassVar[int]
     status: SolveStatus
     headcount: int
     lower_bound: int
@@ -149,7 +152,8 @@ class RosterSummary(_message.Message):
     rules_resolves: int
     travel_officer_min: int
     rotations: int
-    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., weighted_shortfall: _Optional[int] = ..., post_shortfalls: _Optional[_Iterable[_Union[PostShortfall, _Mapping]]] = ..., pool_needed: _Optional[_Iterable[_Union[PoolNeed, _Mapping]]] = ..., pool_needed_proven: _Optional[bool] = ..., weighted_shortfall_lower_bound: _Optional[int] = ..., rules_added_officers: _Optional[int] = ..., rules_resolves: _Optional[int] = ..., travel_officer_min: _Optional[int] = ..., rotations: _Optional[int] = ...) -> None: ...
+    duties: int
+    def __init__(self, status: _Optional[_Union[SolveStatus, str]] = ..., headcount: _Optional[int] = ..., lower_bound: _Optional[int] = ..., gap: _Optional[float] = ..., officer_minutes: _Optional[int] = ..., officer_minutes_lower_bound: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[TypeHeadcount, _Mapping]]] = ..., shortfalls: _Optional[_Iterable[_Union[Shortfall, _Mapping]]] = ..., weighted_shortfall: _Optional[int] = ..., post_shortfalls: _Optional[_Iterable[_Union[PostShortfall, _Mapping]]] = ..., pool_needed: _Optional[_Iterable[_Union[PoolNeed, _Mapping]]] = ..., pool_needed_proven: _Optional[bool] = ..., weighted_shortfall_lower_bound: _Optional[int] = ..., rules_added_officers: _Optional[int] = ..., rules_resolves: _Optional[int] = ..., travel_officer_min: _Optional[int] = ..., rotations: _Optional[int] = ..., duties: _Optional[int] = ...) -> None: ...
 
 class PostShortfall(_message.Message):
     __slots__ = ("post_id", "officer_type", "start_min", "end_min", "officers", "weight")
