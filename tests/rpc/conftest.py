@@ -27,12 +27,14 @@ class SlowPlan:
 
     It stands in for a long solve, so the tests of slots, cancellation and shutdown do not depend
     on how fast CP-SAT is on the day. ``started`` is set when it begins, ``stopped_at`` records
-    the monotonic time it noticed its stop event, ``deadlines`` the deadlines it was given.
+    the monotonic time it noticed its stop event (``stopped`` is set then: the caller may see
+    its call end before the worker thread gets there), ``deadlines`` the deadlines it was given.
     """
 
     seconds: float = 30.0
     started: threading.Event = field(default_factory=threading.Event)
     stopped_at: list[float] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)
     deadlines: list[float | None] = field(default_factory=list)
 
     def __call__(
@@ -50,6 +52,7 @@ class SlowPlan:
         self.started.set()
         if stop_event.wait(self.seconds):
             self.stopped_at.append(time.monotonic())
+            self.stopped.set()
             raise Cancelled("stopped")
         raise AssertionError("SlowPlan ran out its time without being stopped")
 

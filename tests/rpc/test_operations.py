@@ -96,7 +96,7 @@ def test_health_turns_not_serving_while_draining(
         # Past the grace period the in-flight call was cancelled, and that stopped its work.
         with pytest.raises(grpc.RpcError):
             in_flight.result(timeout=5)
-        assert slow.stopped_at
+        assert slow.stopped.wait(5)
 
 
 def test_request_id_is_echoed_and_logged(
