@@ -35,6 +35,7 @@ all 10.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
@@ -386,6 +387,7 @@ def assign_posts(
     preferred: Sequence[Mapping[int, int]] | None = None,
     rules: PostRules | None = None,
     repair: bool = True,
+    stop_event: threading.Event | None = None,
 ) -> Assignment:
     """Give every duty a post in each working slot and build its shift.
 
@@ -422,6 +424,9 @@ def assign_posts(
         Where the rules leave posts short after the slot-by-slot flow, solve windows of slots
         around the gaps exactly (``optimizer.roster.repair``) and keep what covers more. False:
         the flow alone.
+    stop_event
+        When set, the repair starts no further model and stops the one running (the roster
+        solve was asked to stop; the flow's posts stand).
 
     Returns
     -------
@@ -589,6 +594,7 @@ def assign_posts(
             preferred_of,
             grid.slot_min,
             on_duty,
+            stop_event,
         )
         for i in sorted(repair_posts(job, posts_of, staffed, grid.n_slots)):
             moved, walked = moves(posts_of[i], extents[i], post_rules)

@@ -12,6 +12,7 @@ the same inputs give the same posts.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from ortools.sat.python import cp_model
 from optimizer.domain.types import Minutes, OfficerTypeId, Requirement
 from optimizer.roster.extent import Extent
 from optimizer.roster.rules import PostRules
+from optimizer.roster.solver import solve_stoppable
 
 if TYPE_CHECKING:
     from optimizer.roster.assign import Duty
@@ -59,6 +61,8 @@ class RepairJob:
     preferred: Sequence[Mapping[int, int]]
     slot_min: Minutes
     on_duty: Sequence[Sequence[int]]
+    # Set when the roster solve is asked to stop: no further window starts, a running one ends.
+    stop_event: threading.Event | None = None
 
 
 def moves(
@@ -143,6 +147,8 @@ def repair_posts(
     comp = _components(requirements, job.covers, [d.officer_type for d in job.duties])
     changed: set[int] = set()
     for root in sorted(set(comp.values())):
+        if job.stop_event is not None and job.stop_event.is_set():
+            break
         posts = [p for p, r in enumerate(requirements) if comp[r.officer_type] == root]
         officers = [
             i
@@ -203,6 +209,8 @@ def _repair_locally(
     reach = -(-longest // job.slot_min) + 1
     changed: set[int] = set()
     for g in gaps:
+        if job.stop_event is not None and job.stop_event.is_set():
+            break
         lo, hi = max(0, g - reach), min(n_slots, g + reach + 1)
         window = range(lo, hi)
         if not any(requirements[p].officers[g] > staffed[p][g] for p in posts):
@@ -318,7 +326,7 @@ def _solve_window(
     for v, value in hint:
         model.add_hint(v, value)
     solver = _window_solver(REPAIR_DETERMINISTIC_S * share)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_stoppable(solver, model, job.stop_event) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return set()
     after = round(solver.objective_value)
     if after <= before:
@@ -330,7 +338,7 @@ def _solve_window(
     for v in y.values():
         model.add_hint(v, solver.value(v))
     polish = _window_solver(REPAIR_POLISH_S * share)
-    if polish.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_stoppable(polish, model, job.stop_event) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver = polish
     placed: dict[int, dict[int, int]] = {i: {} for i in members}
     for (i, s, p), v in y.items():

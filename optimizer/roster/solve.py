@@ -334,6 +334,7 @@ class RosterSolver:
             self._plan.grid,
             problem.weights,
             rules=rules,
+            stop_event=self._stop_event,
         )
 
     def _chain(self, problem: RosterProblem, shifts: tuple[Shift, ...]) -> tuple[Shift, ...]:

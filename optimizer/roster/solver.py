@@ -222,6 +222,26 @@ def _watch(
             solver.stop_search()
 
 
+def solve_stoppable(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, stop_event: threading.Event | None
+) -> object:
+    """``solver.solve(model)``, stopped as soon as ``stop_event`` is set (None: never).
+
+    For the short auxiliary solves (the post assignment's repair): a cancelled call then waits
+    for none of them to run out its time limit.
+    """
+    if stop_event is None:
+        return solver.solve(model)
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(solver, (stop_event,), done), daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model)
+    finally:
+        done.set()
+        watcher.join()
+
+
 def solve_stages(
     cover: CoverModel,
     objectives: Sequence[str],

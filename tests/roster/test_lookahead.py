@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -183,6 +184,19 @@ def test_three_officers_take_turns_where_the_flow_alone_needs_five() -> None:
         for shift in result.shifts
     )
     assert len(set(offs)) == 3
+
+
+def test_a_stopped_solve_keeps_the_flow_posts_and_starts_no_repair() -> None:
+    plan = _plan({"a": PostKind.FIXED})
+    reqs = [requirement("a", PO, [2] * 5)]
+    (whole,) = [t for t in shift_templates(TINY, plan.grid) if t.slots == (0, 1, 2, 3, 4)]
+    duties = _duties([whole] * 3)
+    stop = threading.Event()
+    stop.set()
+    stopped = assign_posts(
+        duties, reqs, COVERS, plan.grid, rules=post_rules(plan, reqs), stop_event=stop
+    )
+    assert stopped == _assign(plan, reqs, duties, repair=False)
 
 
 def _runs(shift: Shift) -> list[tuple[str, int, int]]:
