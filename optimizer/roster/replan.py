@@ -33,10 +33,16 @@ Stages: headcount, changes (duties first), then the plan's other terms, substitu
 columns starting in the frozen window get ``x[j] = 0`` and the cap is ``changes <= max_changes``.
 The first stage's hint is a warm start found with the plain model: every published officer who
 can stay kept, and the fewest more for what they leave (``_warm_start``; also the answer when
-the full model finds nothing in time); without one, the published roster itself. As in
-``solve_roster``, what the post rules (rotation, minimum stints, walks) leave uncovered is added
-to the demand and the model solved again, a few rounds; the published roster itself is kept
-whole when it still covers the new plan with as few officers. When the model is infeasible, a
+the full model finds nothing in time); without one, the published roster itself. Where officers
+work several duties (and nothing is pinned or frozen), the plain roster keeping the most
+published duties (``_plain_start``) is a second candidate: every published duty kept can cost
+far more people than the new plan needs, more than the model sheds in its time. As in
+``solve_roster``, what the post rules (rotation, minimum stints, walks) leave uncovered gets
+relief duties, those an officer already on the roster can add first (``_relief``); only when
+that leaves gaps is it added to the demand and the model solved again, a few rounds. Candidates
+rank by missing officer-minutes, then people, duties and changed duties (``_rank``); the
+published roster itself is kept whole when it still covers the new plan with as few officers.
+When the model is infeasible, a
 copy with one assumption literal per pin, one for the frozen window and one for the cap asks
 CP-SAT which of them together prevent full cover (``sufficient_assumptions_for_infeasibility``),
 the set is shrunk to a minimal one by deletion, each member is explained in words, and the
@@ -110,10 +116,13 @@ from optimizer.roster.replan_chain import (
 from optimizer.roster.rules import post_rules
 from optimizer.roster.solve import (
     OBJECTIVE_NAMES,
+    RELIEF_ROUNDS,
     RULE_ROUNDS,
     SUBSTITUTION,
     SUBSTITUTION_BUDGET,
+    people_per_group,
     proven_bounds,
+    raises_people,
     type_headcounts,
 )
 from optimizer.roster.solver import ProgressHandler, StagedSolution, configure_solver, solve_stages
@@ -131,6 +140,10 @@ DIAGNOSIS_SHARE = 0.25
 # Share of the time limit (on CP-SAT's deterministic clock) for the warm start: the published
 # officers kept and the fewest more to cover what they leave.
 WARM_SHARE = 0.3
+# Share of the time limit (deterministic clock) for the plain roster keeping the most published
+# duties, a second candidate where officers work several duties (``_plain_candidate``): on the
+# festival the model, hinted with every published duty kept, rarely improves on it in time.
+PLAIN_SHARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -814,6 +827,55 @@ class _Replanner(DutyChaining):
             return None, False
         return solution, shortfall
 
+    def _plain_candidate(self, warm: _Solution, limit: float) -> _Solution | None:
+        """Where officers work several duties, the plain roster keeping the most published
+        duties (``_plain_start``) when the model counts fewer officers for it than for
+        ``warm``: a second candidate, assembled (and relieved) besides the model's roster.
+
+        Every published duty kept, the fewest people can be many more than the new plan needs:
+        on the festival with 10 % more tickets, 182 with all 499 kept against 171 with 36
+        changed, and from the 182 hint the re-plan model found nothing better in 60 s (under
+        load; the plain model found 174 from scratch). Not the model's hint: kept officers
+        stay on their published posts there, the plain model only counts officers per type,
+        and hinted with it the model ended on 186. Only without pins or frozen duties (as
+        ``_plain_start``); None otherwise."""
+        if self._kept_columns(self.officers) is None:
+            return None
+        plain = self._plain_start(limit)
+        if plain is None:
+            return None
+        counted = self._counted(plain)
+        warm_counted = self._counted(warm)
+        if counted is None or (warm_counted is not None and counted >= warm_counted):
+            return None
+        return plain
+
+    def _counted(self, solution: _Solution) -> int | None:
+        """Officers the model counts for ``solution`` (one per duty outside the chained groups,
+        the most duties overlapping with the rest inside); None when a kept duty has no column.
+        """
+        whole = self._kept_columns([o for o in self.officers if o.index in solution.kept])
+        if whole is None:
+            return None
+        counts = [a + b for a, b in zip(solution.free, whole, strict=True)]
+        return sum(people_per_group(self.problem, counts))
+
+    def _kept_columns(self, kept: Sequence[PublishedDuty]) -> list[int] | None:
+        """Kept duties per column, where officers may work several duties, none is pinned or
+        frozen and every kept duty has a column of its group's; None otherwise."""
+        if not self.chained or any(o.locked_by for o in self.officers):
+            return None
+        inp = self.problem.cover
+        templates = self.problem.templates.templates
+        column_of = {(c.group, shape(templates[c.template])): j for j, c in enumerate(inp.columns)}
+        whole = [0] * len(inp.columns)
+        for o in kept:
+            j = column_of.get((o.group, shape(o.shift)), -1)
+            if j < 0:
+                return None
+            whole[j] += 1
+        return whole
+
     def _plain_start(self, limit: float) -> _Solution | None:
         """The plain least-shortfall roster (as ``solve_roster`` makes it for a short pool),
         then, among those, the one keeping most published officers' hours: per column, at most
@@ -946,6 +1008,9 @@ class _Replanner(DutyChaining):
                 self.notes,
             )
         warm, warm_short = self._warm_start(limit * WARM_SHARE) if self.officers else (None, False)
+        plain = None
+        if warm is not None and not warm_short:
+            plain = self._plain_candidate(warm, limit * PLAIN_SHARE)
         built = self._build(shortfall=False, assumptions=False, start=None if warm_short else warm)
         objectives = self._objectives()
         staged = self._stages(built, objectives, started, limit)
@@ -962,6 +1027,13 @@ class _Replanner(DutyChaining):
                 proven = staged.stages[0].proven
                 status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
             roster = self._rule_rounds(solution, status, objectives, staged, started)
+            if plain is not None:
+                other = self._assembled(plain, staged, status)
+                if other.shortfalls:
+                    other, _ = self._relief(plain, other, staged, status)
+                if other.headcount > other.lower_bound:
+                    other = replace(other, status=SolveStatus.FEASIBLE)
+                roster = min(roster, other, key=self._rank)
             conflicts += self._cap_broken(roster, conflicts)
             return ReplanRoster(roster, conflicts, self.notes, staged)
         diag_limit = min(limit - (time.perf_counter() - started), limit * DIAGNOSIS_SHARE)
@@ -1027,12 +1099,19 @@ class _Replanner(DutyChaining):
 
         As ``solve_roster`` does: the model counts officers per type and slot, not who stands
         where, so rotation, minimum stints and walks can leave a post short in a slot the model
-        covered. Each round adds those officer-slots (cumulatively) to the demand; the first
-        covering roster wins, and when none does the last one stands with its shortfalls.
+        covered. Each round adds those officer-slots (cumulatively) to the demand. Every
+        roster with gaps also gets relief duties (``_relief``), joining officers already on it
+        where the rest allows: a re-solve answers a larger question than the post rules ask, in
+        what is left of the time limit (often nothing on the festival), and neither way alone
+        always finds the fewest officers. The best of them all by ``_rank`` wins.
         """
         grid = self.grid
         roster = self._assembled(solution, first, status)
         best = roster
+        if roster.shortfalls:
+            relieved, _ = self._relief(solution, roster, first, status)
+            if self._rank(relieved) < self._rank(best):
+                best = relieved
         for _ in range(RULE_ROUNDS):
             staffed = officers_by_post(roster.shifts, grid)
             gaps = [
@@ -1051,11 +1130,16 @@ class _Replanner(DutyChaining):
             staged = self._stages(built, objectives, started, self.options.time_limit_s)
             if staged.x is None or staged.infeasible:
                 break
-            roster = self._assembled(_Solution.of(built, staged.x), first, status)
+            again = _Solution.of(built, staged.x)
+            roster = self._assembled(again, first, status)
             if roster.headcount > roster.lower_bound:
                 roster = replace(roster, status=SolveStatus.FEASIBLE)
             if self._rank(roster) < self._rank(best):
                 best = roster
+            if roster.shortfalls:
+                relieved, _ = self._relief(again, roster, first, status)
+                if self._rank(relieved) < self._rank(best):
+                    best = relieved
         published = self._published_as_is(first)
         if published is not None and self._rank(published) <= self._rank(best):
             # The rounds chase what the post rules need from a roster the model picked; when
@@ -1063,8 +1147,104 @@ class _Replanner(DutyChaining):
             best = published
         return best
 
+    def _relief(
+        self,
+        solution: _Solution,
+        roster: Roster,
+        first: StagedSolution | None,
+        status: SolveStatus,
+    ) -> tuple[Roster, _Solution]:
+        """``roster`` (of ``solution``) with relief duties where the post rules leave it short.
+
+        As ``RosterSolver._relieve``: per round, for each short officer type, free duties are
+        added on the columns covering the most still-missing slots, a duty an officer already
+        on the roster can add (rest and all, kept duties counted) before any that needs one
+        more officer, own type before substitutes, shortest on ties; one at a time in groups
+        whose officers work several duties. Never in the frozen window, never past a group's
+        officers; kept officers stay kept. Returns the best roster by ``_rank`` and its
+        solution (``roster`` and ``solution`` when no relief helps).
+        """
+        problem = self.problem
+        inp = problem.cover
+        columns = inp.columns
+        templates = problem.templates
+        grid = self.grid
+        chained = frozenset(self.chained)
+        column_of = {
+            (c.group, shape(templates.templates[c.template])): j for j, c in enumerate(columns)
+        }
+        kept = [0] * len(columns)
+        # Kept duties outside every column still hold their officers: one each.
+        off_grid: dict[int, set[str]] = defaultdict(set)
+        for o in self.officers:
+            if o.index not in solution.kept or o.group < 0:
+                continue
+            j = column_of.get((o.group, shape(o.shift)), -1)
+            if j >= 0:
+                kept[j] += 1
+            else:
+                off_grid[o.group].add(o.shift.officer_id)
+        free = list(solution.free)
+        best = roster, solution
+        for _ in range(RELIEF_ROUNDS):
+            if not roster.shortfalls or self.stop_event.is_set():
+                break
+            missing: dict[int, list[int]] = {}
+            for f in roster.shortfalls:
+                row = missing.setdefault(self.type_index[f.officer_type], [0] * grid.n_slots)
+                for s in grid.slots_in(f.start_min, f.end_min):
+                    row[s] += f.officers
+            counts = [a + b for a, b in zip(free, kept, strict=True)]
+            used = people_per_group(problem, counts)
+            for g, ids in off_grid.items():
+                used[g] += len(ids)
+            added = False
+            for b, row in sorted(missing.items()):
+                while any(row):
+                    raises = raises_people(problem, counts, chained)
+                    pick: tuple[tuple[int, int, int, int], int] | None = None
+                    for k, c in enumerate(columns):
+                        if templates.templates[c.template].start_min < self.rules.freeze_until_min:
+                            continue
+                        if raises[k] and used[c.group] >= templates.groups[c.group].count:
+                            continue
+                        if b not in inp.covers[c.officer_type]:
+                            continue
+                        gain = sum(1 for s in c.slots if row[s] > 0)
+                        if gain == 0:
+                            continue
+                        key = (int(raises[k]), -gain, int(c.officer_type != b), len(c.slots))
+                        if pick is None or key < pick[0]:
+                            pick = (key, k)
+                    if pick is None:
+                        break
+                    k = pick[1]
+                    group = columns[k].group
+                    n = min(
+                        templates.groups[group].count - used[group],
+                        min(row[s] for s in columns[k].slots if row[s] > 0),
+                    )
+                    if group in chained:
+                        # The next may no longer fit the same officers.
+                        n = 1
+                    counts[k] += n
+                    free[k] += n
+                    used[group] += n if raises[k] else 0
+                    added = True
+                    for s in columns[k].slots:
+                        row[s] = max(0, row[s] - n)
+            if not added:
+                break
+            relieved = _Solution(tuple(free), solution.kept)
+            roster = self._assembled(relieved, first, status)
+            if roster.headcount > roster.lower_bound:
+                roster = replace(roster, status=SolveStatus.FEASIBLE)
+            if self._rank(roster) < self._rank(best[0]):
+                best = roster, relieved
+        return best
+
     def _assembled(
-        self, solution: _Solution, bounds: StagedSolution, status: SolveStatus
+        self, solution: _Solution, bounds: StagedSolution | None, status: SolveStatus
     ) -> Roster:
         """The roster of ``solution``, kept officers on their published posts; when the post
         rules then leave gaps, the better of that and letting unlocked kept officers move."""
@@ -1377,6 +1557,7 @@ class _Replanner(DutyChaining):
             self.problem.weights,
             preferred=preferred,
             rules=post_rules(self.plan, residual),
+            stop_event=self.stop_event,
         )
         staffed = {
             r.post_id: tuple(

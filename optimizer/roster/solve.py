@@ -283,12 +283,12 @@ class RosterSolver:
                 row = missing.setdefault(index[f.officer_type], [0] * grid.n_slots)
                 for s in grid.slots_in(f.start_min, f.end_min):
                     row[s] += f.officers
-            used = _group_people(problem, counts)
+            used = people_per_group(problem, counts)
             added = False
             chained = problem.cover.chained_groups()
             for b, row in sorted(missing.items()):
                 while any(row):
-                    raises = _raises_people(problem, counts, chained)
+                    raises = raises_people(problem, counts, chained)
                     best: tuple[tuple[int, int, int, int], int] | None = None
                     for k, c in enumerate(columns):
                         if raises[k] and used[c.group] >= templates.groups[c.group].count:
@@ -440,7 +440,7 @@ class RosterSolver:
         )
         if staged.x is None:
             return (), False
-        used = dict(enumerate(_group_people(wider, staged.x)))
+        used = dict(enumerate(people_per_group(wider, staged.x)))
         available: dict[OfficerTypeId, int] = dict.fromkeys(problem.type_ids, 0)
         for group in problem.templates.groups:
             available[group.officer_type] += group.count
@@ -502,7 +502,7 @@ def _people(shifts: Sequence[Shift]) -> int:
     return len({s.officer_id for s in shifts})
 
 
-def _group_people(problem: RosterProblem, counts: Sequence[int]) -> list[int]:
+def people_per_group(problem: RosterProblem, counts: Sequence[int]) -> list[int]:
     """Officers each group needs for ``counts`` duties per column: one per duty, or where its
     officers may work several, the most duties overlapping with the rest after each."""
     chained = problem.cover.chained_groups()
@@ -518,7 +518,7 @@ def _group_people(problem: RosterProblem, counts: Sequence[int]) -> list[int]:
     return used
 
 
-def _raises_people(
+def raises_people(
     problem: RosterProblem, counts: Sequence[int], chained: frozenset[int]
 ) -> list[bool]:
     """Per column, whether one more duty on it needs one more officer of its group.

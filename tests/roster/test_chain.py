@@ -22,7 +22,7 @@ from optimizer.roster import check_roster, solve_roster
 from optimizer.roster.bounds import most_slots_per_officer
 from optimizer.roster.chain import chain_duties, max_overlap
 from optimizer.roster.problem import build_problem
-from optimizer.roster.solve import _raises_people
+from optimizer.roster.solve import raises_people
 from optimizer.roster.templates import OfficerGroup
 from optimizer.rpc.convert import plan_from_pb
 from optimizer.rpc.planfile import plan_from_dict
@@ -474,7 +474,7 @@ def test_relief_counts_a_duty_that_chains_onto_an_officer_as_no_one_more() -> No
     counts = [0] * len(columns)
     on_day_one = next(j for j, c in enumerate(columns) if (c.start_min, c.end_min) == (840, 1320))
     counts[on_day_one] = 1
-    raises = _raises_people(problem, counts, chained)
+    raises = raises_people(problem, counts, chained)
     for j, c in enumerate(columns):
         # Rested after 22:00 + 11 h, or ending 11 h before 14:00: the same officer.
         apart = c.start_min >= 1320 + 660 or c.end_min + 660 <= 840
@@ -483,4 +483,4 @@ def test_relief_counts_a_duty_that_chains_onto_an_officer_as_no_one_more() -> No
     capped = dataclasses.replace(
         problem, cover=dataclasses.replace(problem.cover, work_caps=(600,))
     )
-    assert all(_raises_people(capped, counts, chained))
+    assert all(raises_people(capped, counts, chained))
