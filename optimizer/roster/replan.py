@@ -120,9 +120,9 @@ from optimizer.roster.solve import (
     RULE_ROUNDS,
     SUBSTITUTION,
     SUBSTITUTION_BUDGET,
+    add_relief,
     people_per_group,
     proven_bounds,
-    raises_people,
     type_headcounts,
 )
 from optimizer.roster.solver import ProgressHandler, StagedSolution, configure_solver, solve_stages
@@ -1189,52 +1189,22 @@ class _Replanner(DutyChaining):
         for _ in range(RELIEF_ROUNDS):
             if not roster.shortfalls or self.stop_event.is_set():
                 break
-            missing: dict[int, list[int]] = {}
-            for f in roster.shortfalls:
-                row = missing.setdefault(self.type_index[f.officer_type], [0] * grid.n_slots)
-                for s in grid.slots_in(f.start_min, f.end_min):
-                    row[s] += f.officers
             counts = [a + b for a, b in zip(free, kept, strict=True)]
             used = people_per_group(problem, counts)
             for g, ids in off_grid.items():
                 used[g] += len(ids)
-            added = False
-            for b, row in sorted(missing.items()):
-                while any(row):
-                    raises = raises_people(problem, counts, chained)
-                    pick: tuple[tuple[int, int, int, int], int] | None = None
-                    for k, c in enumerate(columns):
-                        if templates.templates[c.template].start_min < self.rules.freeze_until_min:
-                            continue
-                        if raises[k] and used[c.group] >= templates.groups[c.group].count:
-                            continue
-                        if b not in inp.covers[c.officer_type]:
-                            continue
-                        gain = sum(1 for s in c.slots if row[s] > 0)
-                        if gain == 0:
-                            continue
-                        key = (int(raises[k]), -gain, int(c.officer_type != b), len(c.slots))
-                        if pick is None or key < pick[0]:
-                            pick = (key, k)
-                    if pick is None:
-                        break
-                    k = pick[1]
-                    group = columns[k].group
-                    n = min(
-                        templates.groups[group].count - used[group],
-                        min(row[s] for s in columns[k].slots if row[s] > 0),
-                    )
-                    if group in chained:
-                        # The next may no longer fit the same officers.
-                        n = 1
-                    counts[k] += n
-                    free[k] += n
-                    used[group] += n if raises[k] else 0
-                    added = True
-                    for s in columns[k].slots:
-                        row[s] = max(0, row[s] - n)
-            if not added:
+            added = add_relief(
+                problem,
+                counts,
+                used,
+                roster.shortfalls,
+                grid,
+                lambda c: templates.templates[c.template].start_min >= self.rules.freeze_until_min,
+                chained,
+            )
+            if not any(added):
                 break
+            free = [a + n for a, n in zip(free, added, strict=True)]
             relieved = _Solution(tuple(free), solution.kept)
             roster = self._assembled(relieved, first, status)
             if roster.headcount > roster.lower_bound:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -32,6 +32,7 @@ from optimizer.domain.types import (
     Shortfall,
     SolveStatus,
     Supply,
+    TimeGrid,
     TypeHeadcount,
 )
 from optimizer.roster.assign import (
@@ -43,7 +44,7 @@ from optimizer.roster.assign import (
     shortfalls,
 )
 from optimizer.roster.chain import chain_duties, max_overlap
-from optimizer.roster.model import CoverInput, CoverModel, build_cover_model
+from optimizer.roster.model import Column, CoverInput, CoverModel, build_cover_model
 from optimizer.roster.problem import RosterProblem, build_problem
 from optimizer.roster.rules import PostRules, post_rules
 from optimizer.roster.solver import ProgressHandler, StagedSolution, solve_stages
@@ -271,56 +272,14 @@ class RosterSolver:
         Stops when everything is covered or the pool has nobody left who would help.
         """
         grid = self._plan.grid
-        templates = problem.templates
-        columns = problem.cover.columns
-        index = {t: b for b, t in enumerate(problem.type_ids)}
         for _ in range(RELIEF_ROUNDS):
             gaps = post_shortfalls(self._requirements, assignment.staffed, grid, problem.weights)
             if not gaps:
                 break
-            missing: dict[int, list[int]] = {}
-            for f in gaps:
-                row = missing.setdefault(index[f.officer_type], [0] * grid.n_slots)
-                for s in grid.slots_in(f.start_min, f.end_min):
-                    row[s] += f.officers
             used = people_per_group(problem, counts)
-            added = False
-            chained = problem.cover.chained_groups()
-            for b, row in sorted(missing.items()):
-                while any(row):
-                    raises = raises_people(problem, counts, chained)
-                    best: tuple[tuple[int, int, int, int], int] | None = None
-                    for k, c in enumerate(columns):
-                        if raises[k] and used[c.group] >= templates.groups[c.group].count:
-                            continue
-                        if b not in problem.cover.covers[c.officer_type]:
-                            continue
-                        gain = sum(1 for s in c.slots if row[s] > 0)
-                        if gain == 0:
-                            continue
-                        key = (int(raises[k]), -gain, int(c.officer_type != b), len(c.slots))
-                        if best is None or key < best[0]:
-                            best = (key, k)
-                    if best is None:
-                        break
-                    k = best[1]
-                    group = columns[k].group
-                    # As many of this shift as every short slot it covers still misses (one at
-                    # a time where duties chain: the next may no longer fit the same officers).
-                    n = min(
-                        templates.groups[group].count - used[group],
-                        min(row[s] for s in columns[k].slots if row[s] > 0),
-                    )
-                    if group in chained:
-                        n = min(n, 1) if raises[k] else 1
-                    counts[k] += n
-                    used[group] += n if raises[k] else 0
-                    added = True
-                    for s in columns[k].slots:
-                        row[s] = max(0, row[s] - n)
-            if not added:
+            if not any(add_relief(problem, counts, used, gaps, grid)):
                 break
-            duties = name_duties(templates, columns, counts)
+            duties = name_duties(problem.templates, problem.cover.columns, counts)
             assignment = self._assign(problem, duties, rules)
         return assignment
 
@@ -500,6 +459,69 @@ class RosterSolver:
 
 def _people(shifts: Sequence[Shift]) -> int:
     return len({s.officer_id for s in shifts})
+
+
+def add_relief(
+    problem: RosterProblem,
+    counts: list[int],
+    used: list[int],
+    gaps: Sequence[Shortfall | PostShortfall],
+    grid: TimeGrid,
+    allowed: Callable[[Column], bool] = lambda column: True,
+    chained: frozenset[int] | None = None,
+) -> list[int]:
+    """Relief duties for ``gaps``: added to ``counts`` (and the people to ``used``), returned per
+    column.
+
+    Per short post type, greedily: the column (among ``allowed``) covering the most missing
+    slots, a duty an officer already counted can add (rest and all) before one that needs one
+    more officer, own type before substitutes, shortest on ties; as many of it as every short
+    slot it covers still misses, one at a time where duties chain (the next may no longer fit
+    the same officers), never past a group's officers. ``chained``: the groups whose officers
+    work several duties (default: the model's).
+    """
+    templates = problem.templates
+    columns = problem.cover.columns
+    if chained is None:
+        chained = problem.cover.chained_groups()
+    index = {t: b for b, t in enumerate(problem.type_ids)}
+    missing: dict[int, list[int]] = {}
+    for f in gaps:
+        row = missing.setdefault(index[f.officer_type], [0] * grid.n_slots)
+        for s in grid.slots_in(f.start_min, f.end_min):
+            row[s] += f.officers
+    added = [0] * len(columns)
+    for b, row in sorted(missing.items()):
+        while any(row):
+            raises = raises_people(problem, counts, chained)
+            best: tuple[tuple[int, int, int, int], int] | None = None
+            for k, c in enumerate(columns):
+                if raises[k] and used[c.group] >= templates.groups[c.group].count:
+                    continue
+                if b not in problem.cover.covers[c.officer_type] or not allowed(c):
+                    continue
+                gain = sum(1 for s in c.slots if row[s] > 0)
+                if gain == 0:
+                    continue
+                key = (int(raises[k]), -gain, int(c.officer_type != b), len(c.slots))
+                if best is None or key < best[0]:
+                    best = (key, k)
+            if best is None:
+                break
+            k = best[1]
+            group = columns[k].group
+            n = 1
+            if group not in chained:
+                n = min(
+                    templates.groups[group].count - used[group],
+                    min(row[s] for s in columns[k].slots if row[s] > 0),
+                )
+            counts[k] += n
+            added[k] += n
+            used[group] += n if raises[k] else 0
+            for s in columns[k].slots:
+                row[s] = max(0, row[s] - n)
+    return added
 
 
 def people_per_group(problem: RosterProblem, counts: Sequence[int]) -> list[int]:
