@@ -51,6 +51,7 @@ from optimizer.domain.types import (
     RunOptions,
     Shift,
 )
+from optimizer.roster.replan_chain import shape, shared_duties
 from optimizer.rpc.convert import plan_from_pb
 from optimizer.rpc.planfile import load_plan_message
 
@@ -183,10 +184,6 @@ PERTURBATIONS: dict[str, Callable[[EventPlan], EventPlan]] = {
 # ---- the fairest ids for a scratch roster -----------------------------------------------------
 
 
-def _shape(s: Shift) -> tuple[int, int, int, int]:
-    return (s.start_min, s.end_min, s.break_start_min, s.break_end_min)
-
-
 def match_ids(
     published: Sequence[Shift], scratch: Sequence[Shift], named: set[str]
 ) -> tuple[Shift, ...]:
@@ -208,9 +205,9 @@ def match_ids(
             by_type_new[s.officer_type].append(s)
     fresh = 0
     for officer_type in sorted(by_type_old.keys() | by_type_new.keys()):
-        old = sorted(by_type_old[officer_type], key=lambda s: (_shape(s), s.officer_id))
-        new = sorted(by_type_new[officer_type], key=lambda s: (_shape(s), s.officer_id))
-        keys: list[Callable[[Shift], object]] = [lambda s: (_shape(s), s.stints), _shape]
+        old = sorted(by_type_old[officer_type], key=lambda s: (shape(s), s.officer_id))
+        new = sorted(by_type_new[officer_type], key=lambda s: (shape(s), s.officer_id))
+        keys: list[Callable[[Shift], object]] = [lambda s: (shape(s), s.stints), shape]
         for key in keys:
             pool: dict[object, list[Shift]] = defaultdict(list)
             for s in old:
@@ -257,10 +254,6 @@ def match_people(
         if s.officer_id not in named:
             new[s.officer_id].append(s)
 
-    def score(mine: Sequence[Shift], theirs: Sequence[Shift]) -> int:
-        hours = {_shape(t) for t in theirs}
-        return sum(2 if s in theirs else 1 if _shape(s) in hours else 0 for s in mine)
-
     def first(duties: Sequence[Shift]) -> int:
         return min(s.start_min for s in duties)
 
@@ -269,10 +262,10 @@ def match_people(
         mine = sorted(p for p in new if new[p][0].officer_type == officer_type)
         theirs = sorted(q for q in old if old[q][0].officer_type == officer_type)
         pairs = sorted(
-            (-score(new[p], old[q]), first(new[p]), p, q)
+            (-shared_duties(new[p], old[q]), first(new[p]), p, q)
             for p in mine
             for q in theirs
-            if score(new[p], old[q]) > 0
+            if shared_duties(new[p], old[q]) > 0
         )
         taken: set[str] = set()
         for _, _, p, q in pairs:

@@ -59,9 +59,14 @@ class NamedDuties:
 
 def shape(shift: Shift | Template) -> tuple[int, int, int, int]:
     """Start, end and break of a shift or template: what makes two the same hours."""
-    if isinstance(shift, Template):
-        return (shift.start_min, shift.end_min, shift.break_start_min, shift.break_end_min)
     return (shift.start_min, shift.end_min, shift.break_start_min, shift.break_end_min)
+
+
+def shared_duties(mine: Sequence[Shift], theirs: Sequence[Shift]) -> int:
+    """How much two officers' duties agree: 2 per duty of ``mine`` identical to one of
+    ``theirs`` (posts included), 1 per duty on the same hours as one of theirs."""
+    hours = {shape(t) for t in theirs}
+    return sum(2 if s in theirs else 1 if shape(s) in hours else 0 for s in mine)
 
 
 class DutyChaining:
@@ -215,13 +220,8 @@ class DutyChaining:
         for s in shifts:
             if s.officer_id not in locked_ids:
                 persons[s.officer_id].append(s)
-
-        def score(mine: Sequence[Shift], theirs: Sequence[Shift]) -> int:
-            hours = {shape(t) for t in theirs}
-            return sum(2 if s in theirs else 1 if shape(s) in hours else 0 for s in mine)
-
         pairs = sorted(
-            (-score(mine, theirs), min(s.start_min for s in mine), person, officer_id)
+            (-shared_duties(mine, theirs), min(s.start_min for s in mine), person, officer_id)
             for person, mine in persons.items()
             for officer_id, theirs in published.items()
         )

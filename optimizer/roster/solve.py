@@ -158,7 +158,7 @@ class RosterSolver:
         status = SolveStatus.OPTIMAL if staged.stages[0].proven else SolveStatus.FEASIBLE
         first_shifts = self._chain(problem, assignment.shifts)
         first_headcount = _people(first_shifts)
-        if first_headcount > self._people_counted(problem):
+        if first_headcount > sum(people_per_group(problem, staged.x)):
             # A work cap kept the chaining from the people the model counted: not proven.
             status = SolveStatus.FEASIBLE
         counts, assignment, resolves = self._resolve_for_rules(
@@ -307,19 +307,6 @@ class RosterSolver:
             problem.templates.groups,
             problem.cover.min_rest,
             self._plan.labour.max_work_min,
-        )
-
-    def _people_counted(self, problem: RosterProblem) -> int:
-        """Officers the latest duties need by rest alone: per group, the most duties that
-        overlap with the rest after each (``chain.max_overlap``), what the model counted."""
-        by_group: dict[int, list[tuple[int, int]]] = {}
-        for d in self._duties:
-            by_group.setdefault(d.group, []).append((d.template.start_min, d.template.end_min))
-        rest = problem.cover.min_rest
-        chained = problem.cover.chained_groups()
-        return sum(
-            max_overlap(spans, rest) if g in chained else len(spans)
-            for g, spans in by_group.items()
         )
 
     def _short_roster(
